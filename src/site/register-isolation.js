@@ -1,0 +1,36 @@
+// Inlined into every page's <head> by astro.config.mjs, with __BASE__ replaced by the site's
+// base path. It makes the page cross-origin isolated on hosts that cannot set headers.
+//
+// Invariants:
+// - it does nothing when the page is isolated already (dev, preview, Netlify, Cloudflare);
+// - it reloads the page at most once per tab session: the flag is set before reloading and
+//   cleared only once a page load is isolated, so a service worker that cannot help never
+//   causes a reload loop;
+// - the worker's scope is the site's base path, so project sites under /repo/ work.
+(() => {
+  const FLAG = 'interleave:isolation-reload';
+  if (window.crossOriginIsolated) {
+    sessionStorage.removeItem(FLAG);
+    return;
+  }
+  const sw = navigator.serviceWorker;
+  if (!window.isSecureContext || !sw) return; // Nothing to do; the page explains why.
+  if (sessionStorage.getItem(FLAG)) return; // Reloaded once already without success.
+  const reload = () => {
+    sessionStorage.setItem(FLAG, String(Date.now()));
+    location.reload();
+  };
+  sw.register('__BASE__coi-sw.js', { scope: '__BASE__' }).then(
+    (registration) => {
+      if (sw.controller) {
+        // Controlled, yet not isolated: a stale worker from before. Reload once onto the new one.
+        registration.update().then(reload, reload);
+      } else if (registration.active) {
+        reload();
+      } else {
+        sw.addEventListener('controllerchange', reload, { once: true });
+      }
+    },
+    (error) => console.warn('Interleave: live examples need cross-origin isolation;', error),
+  );
+})();
