@@ -47,7 +47,10 @@ export default defineConfig({
   ],
 });
 
-/** '/repo' and 'repo/' both become '/repo/'; '' and '/' stay '/'. */
+/**
+ * '/repo' and 'repo/' both become '/repo/'; '' and '/' stay '/'.
+ * @param {string} path
+ */
 function normalizeBase(path) {
   const trimmed = path.replace(/^\/+|\/+$/g, '');
   return trimmed ? `/${trimmed}/` : '/';
