@@ -1,0 +1,6 @@
+import { defineExample } from "../../../../runner/example-spec.ts";
+
+export default defineExample({
+  status: "deadlock",
+  output: [],
+});

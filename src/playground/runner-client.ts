@@ -1,0 +1,86 @@
+import * as Comlink from 'comlink';
+import { isRunEvent, type RunEvent, type RunRequest } from '../runner/protocol.ts';
+import type { RunnerApi } from '../runner/runner-worker.ts';
+
+/** If the runner does not confirm a stop within this time, its whole worker is terminated. */
+const STOP_GRACE_MS = 150;
+
+/**
+ * The page's side of the runner worker: one per page, started on first use (or when the
+ * reader shows intent to run), shared by every playground on the page. One run at a time.
+ */
+export class RunnerClient {
+  #worker: Worker | null = null;
+  #api: Comlink.Remote<RunnerApi> | null = null;
+  #finishRun: ((event: Extract<RunEvent, { type: 'end' }>) => void) | null = null;
+  #startedAt = 0;
+
+  /** Starts the runner worker and its pool ahead of a run. Safe to call often. */
+  warm(): void {
+    void this.#connect().warm();
+  }
+
+  /**
+   * Runs a program. Events are validated, then passed to `onEvent` in order; the returned
+   * promise resolves with the final 'end' event, whatever happens to the worker.
+   */
+  run(request: RunRequest, onEvent: (event: RunEvent) => void): Promise<Extract<RunEvent, { type: 'end' }>> {
+    const api = this.#connect();
+    this.#startedAt = performance.now();
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (event: Extract<RunEvent, { type: 'end' }>) => {
+        if (settled) return;
+        settled = true;
+        this.#finishRun = null;
+        resolve(event);
+      };
+      this.#finishRun = finish;
+      const receive = (events: unknown) => {
+        if (!Array.isArray(events)) return;
+        for (const event of events) {
+          if (!isRunEvent(event)) continue; // Malformed: dropped, never used.
+          if (event.type === 'end') finish(event);
+          else if (!settled) onEvent(event);
+        }
+      };
+      api.run(request, Comlink.proxy(receive)).catch((error: unknown) => {
+        finish({ type: 'end', status: 'error', durationMs: this.#elapsed(), message: `The runner failed: ${String(error)}` });
+      });
+    });
+  }
+
+  /** Stops the current run; if the runner does not answer in time, replaces the runner. */
+  async stop(): Promise<void> {
+    const finish = this.#finishRun;
+    if (!finish || !this.#api) return;
+    const confirmed = this.#api.stop().then(() => true);
+    const late = new Promise<false>((resolve) => setTimeout(() => resolve(false), STOP_GRACE_MS));
+    if (!(await Promise.race([confirmed, late]))) {
+      this.#terminate();
+      finish({ type: 'end', status: 'stopped', durationMs: this.#elapsed() });
+    }
+  }
+
+  #elapsed(): number {
+    return performance.now() - this.#startedAt;
+  }
+
+  #connect(): Comlink.Remote<RunnerApi> {
+    if (this.#api) return this.#api;
+    this.#worker = new Worker(new URL('../runner/runner-worker.ts', import.meta.url), { type: 'module', name: 'interleave-runner' });
+    this.#worker.addEventListener('error', () => {
+      this.#terminate();
+      this.#finishRun?.({ type: 'end', status: 'error', durationMs: this.#elapsed(), message: 'The runner stopped unexpectedly.' });
+    });
+    this.#api = Comlink.wrap<RunnerApi>(this.#worker);
+    return this.#api;
+  }
+
+  #terminate(): void {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#api?.[Comlink.releaseProxy]();
+    this.#api = null;
+  }
+}

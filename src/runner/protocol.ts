@@ -1,0 +1,80 @@
+// The messages between the page and the runner worker. The page validates every event it
+// receives (isRunEvent) before using it: nothing from a worker is trusted, and nothing from a
+// worker is ever treated as HTML.
+
+/** How a run ended. */
+export type RunStatus = 'finished' | 'error' | 'deadlock' | 'timed-out' | 'stopped';
+
+/** Options a run takes; examples declare them in their `.expect.ts` file. */
+export interface RunOptions {
+  /** Simulate a global interpreter lock (see the GIL article). */
+  gil?: boolean;
+  /** Time limit in ms; the run stops with status 'timed-out' after it. */
+  timeout?: number;
+  /** Most threads the program may start at once. */
+  maxThreads?: number;
+}
+
+/** A program compiled ahead of time (at build time for unedited examples). */
+export interface CompiledModules {
+  main: string;
+  thread: string;
+  exports: string[];
+  topLevelVariables: { name: string; line: number }[];
+  gil: boolean;
+}
+
+/** What the page asks the runner to run: source to compile, or modules compiled already. */
+export type RunRequest =
+  | { kind: 'source'; source: string; options: RunOptions }
+  | { kind: 'compiled'; program: CompiledModules; options: RunOptions };
+
+export type OutputLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';
+
+/** Events streamed from the runner to the page while a program runs. */
+export type RunEvent =
+  | { type: 'output'; thread: string; threadId: number; level: OutputLevel; text: string; time: number }
+  | { type: 'dropped'; count: number }
+  | {
+      type: 'end';
+      status: RunStatus;
+      durationMs: number;
+      message?: string;
+      line?: number;
+      column?: number;
+    };
+
+const levels = new Set<string>(['log', 'info', 'warn', 'error', 'debug']);
+const statuses = new Set<string>(['finished', 'error', 'deadlock', 'timed-out', 'stopped']);
+const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isOptional = (value: unknown, test: (v: unknown) => boolean) => value === undefined || test(value);
+
+/** True when `value` is a well-formed RunEvent; anything else is dropped by the page. */
+export function isRunEvent(value: unknown): value is RunEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const event = value as Record<string, unknown>;
+  switch (event.type) {
+    case 'output':
+      return (
+        typeof event.thread === 'string' &&
+        isFiniteNumber(event.threadId) &&
+        typeof event.level === 'string' &&
+        levels.has(event.level) &&
+        typeof event.text === 'string' &&
+        isFiniteNumber(event.time)
+      );
+    case 'dropped':
+      return isFiniteNumber(event.count);
+    case 'end':
+      return (
+        typeof event.status === 'string' &&
+        statuses.has(event.status) &&
+        isFiniteNumber(event.durationMs) &&
+        isOptional(event.message, (m) => typeof m === 'string') &&
+        isOptional(event.line, isFiniteNumber) &&
+        isOptional(event.column, isFiniteNumber)
+      );
+    default:
+      return false;
+  }
+}
