@@ -3,13 +3,17 @@ import type { RunEvent } from '../runner/protocol.ts';
 type OutputEvent = Extract<RunEvent, { type: 'output' }>;
 
 /** How many lines stay in the page; older ones are replaced by a "N earlier lines hidden" note. */
-export const MAX_VISIBLE_LINES = 1000;
+export const MAX_VISIBLE_LINES = 500;
+/** Lines written per animation frame: enough to keep up with any reader, small enough for a smooth page. */
+const LINES_PER_FRAME = 50;
 const THREAD_COLOURS = 8;
 
 /**
  * Renders a run's output into a `role="log"` element. Lines arrive in bursts (an output flood
- * sends thousands per frame); they are queued and written once per animation frame, and only
- * the newest MAX_VISIBLE_LINES are ever kept, so the page's work per frame is bounded.
+ * sends thousands at once). They wait in a queue of at most MAX_VISIBLE_LINES (older ones are
+ * counted as hidden) and are written at most LINES_PER_FRAME per animation frame, so the
+ * page's work per frame is bounded. `idle()` lets the sender wait until the queue has drained:
+ * that is the back-pressure that keeps a flood from piling up anywhere.
  * Every string from the worker is set with textContent: output is text, never HTML.
  */
 export class OutputView {
@@ -20,6 +24,7 @@ export class OutputView {
   #visible = 0;
   #frame = 0;
   #colours = new Map<number, number>();
+  #idle: (() => void)[] = [];
 
   constructor(log: HTMLElement) {
     this.#log = log;
@@ -29,6 +34,7 @@ export class OutputView {
   }
 
   clear(): void {
+    for (const resolve of this.#idle.splice(0)) resolve();
     cancelAnimationFrame(this.#frame);
     this.#frame = 0;
     this.#pending = [];
@@ -51,6 +57,12 @@ export class OutputView {
     this.#frame ||= requestAnimationFrame(() => this.#flush());
   }
 
+  /** Resolves once every queued line has been written. */
+  idle(): Promise<void> {
+    if (this.#pending.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
   /** Lines the runner itself dropped before sending (its own bound). */
   addHidden(count: number): void {
     this.#hidden += count;
@@ -69,13 +81,12 @@ export class OutputView {
   /** Writes everything queued now (used before the final status). */
   flush(): void {
     if (this.#frame) cancelAnimationFrame(this.#frame);
-    this.#flush();
+    this.#flush(Infinity);
   }
 
-  #flush(): void {
+  #flush(limit = LINES_PER_FRAME): void {
     this.#frame = 0;
-    const batch = this.#pending;
-    this.#pending = [];
+    const batch = this.#pending.splice(0, limit);
     const fragment = document.createDocumentFragment();
     for (const event of batch) fragment.append(this.#line(event));
     this.#log.append(fragment);
@@ -91,6 +102,11 @@ export class OutputView {
       this.#hiddenNote.textContent = `${this.#hidden.toLocaleString('en')} earlier lines hidden`;
     }
     this.#log.scrollTop = this.#log.scrollHeight;
+    if (this.#pending.length > 0) {
+      this.#frame = requestAnimationFrame(() => this.#flush());
+    } else {
+      for (const resolve of this.#idle.splice(0)) resolve();
+    }
   }
 
   #line(event: OutputEvent): HTMLElement {

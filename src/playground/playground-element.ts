@@ -176,10 +176,14 @@ class InterleavePlayground extends HTMLElement {
       this.#code === this.#example.source
         ? { kind: 'compiled', program, options }
         : { kind: 'source', source: this.#code, options };
-    const end = await runner.run(request, (event) => {
-      if (event.type === 'output') this.#output.push(event);
-      else if (event.type === 'dropped') this.#output.addHidden(event.count);
-    });
+    const end = await runner.run(
+      request,
+      (event) => {
+        if (event.type === 'output') this.#output.push(event);
+        else if (event.type === 'dropped') this.#output.addHidden(event.count);
+      },
+      () => this.#output.idle(),
+    );
     this.#finish(end);
   }
 

@@ -21,10 +21,15 @@ export class RunnerClient {
   }
 
   /**
-   * Runs a program. Events are validated, then passed to `onEvent` in order; the returned
-   * promise resolves with the final 'end' event, whatever happens to the worker.
+   * Runs a program. Events are validated, then passed to `onEvent` in order; the runner sends
+   * its next batch only once `ready()` has resolved (back-pressure). The returned promise
+   * resolves with the final 'end' event, whatever happens to the worker.
    */
-  run(request: RunRequest, onEvent: (event: RunEvent) => void): Promise<Extract<RunEvent, { type: 'end' }>> {
+  run(
+    request: RunRequest,
+    onEvent: (event: RunEvent) => void,
+    ready: () => Promise<void>,
+  ): Promise<Extract<RunEvent, { type: 'end' }>> {
     const api = this.#connect();
     this.#startedAt = performance.now();
     return new Promise((resolve) => {
@@ -36,13 +41,14 @@ export class RunnerClient {
         resolve(event);
       };
       this.#finishRun = finish;
-      const receive = (events: unknown) => {
+      const receive = (events: unknown): Promise<void> | undefined => {
         if (!Array.isArray(events)) return;
         for (const event of events) {
           if (!isRunEvent(event)) continue; // Malformed: dropped, never used.
           if (event.type === 'end') finish(event);
           else if (!settled) onEvent(event);
         }
+        return settled ? undefined : ready();
       };
       api.run(request, Comlink.proxy(receive)).catch((error: unknown) => {
         finish({ type: 'end', status: 'error', durationMs: this.#elapsed(), message: `The runner failed: ${String(error)}` });
