@@ -1,0 +1,43 @@
+/**
+ * The errors the runtime throws on purpose. Every message says what happened, where (which
+ * object, which thread) and how to fix it, in the reader's words.
+ */
+import type { DeadlockReport } from './internal/deadlock.ts';
+
+/**
+ * A barrier was broken (aborted, reset while threads waited, a wait timed out, or its action
+ * threw) while this thread was waiting at it or arrived at it. As Python's
+ * `threading.BrokenBarrierError`.
+ */
+export class BrokenBarrierError extends Error {
+  override name = 'BrokenBarrierError';
+}
+
+/**
+ * The run can never make progress: threads wait for each other in a cycle, or every live thread
+ * waits for something no running thread can do. `report` says who waits on what.
+ */
+export class DeadlockError extends Error {
+  override name = 'DeadlockError';
+  readonly report: DeadlockReport;
+
+  constructor(message: string, report: DeadlockReport) {
+    super(message);
+    this.report = report;
+  }
+}
+
+/** A wait that was given a time limit ran out of time. */
+export class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}
+
+/**
+ * A primitive was used in a way that cannot be right: releasing a lock that is not locked,
+ * releasing an RLock another thread holds, waiting on a Condition without holding its lock,
+ * releasing a BoundedSemaphore more often than it was acquired. (Python raises RuntimeError or
+ * ValueError for these.) Nothing was changed when it is thrown.
+ */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

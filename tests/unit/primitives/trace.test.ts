@@ -1,0 +1,97 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Lock } from '../../../src/runtime/lock.ts';
+import { Event } from '../../../src/runtime/event.ts';
+import { enterThread } from '../../../src/runtime/internal/context.ts';
+import { ControlBlock } from '../../../src/runtime/internal/control-block.ts';
+import { drainTrace, trace, tracing } from '../../../src/runtime/internal/trace.ts';
+import * as ops from '../../../src/runtime/internal/trace-ops.ts';
+import { RawThreadPool } from '../../support/raw-threads.ts';
+
+const pool = new RawThreadPool();
+afterAll(() => pool.close());
+
+describe('trace', () => {
+  it('op constants match their names', () => {
+    const named = Object.entries(ops).filter(([k]) => k.startsWith('OP_'));
+    expect(named.length).toBe(ops.TRACE_OPS.length);
+    for (const [key, code] of named) {
+      expect(ops.TRACE_OPS[code as number]).toBe(key.slice(3).toLowerCase().replaceAll('_', '-'));
+    }
+  });
+
+  it('records primitive operations of every thread, in time order', async () => {
+    const run = pool.startRun();
+    const lock = new Lock();
+    const event = new Event();
+    lock.acquire();
+    lock.release();
+    await pool.run(
+      (rt, me, lock, event) => {
+        lock.withLock(() => {});
+        if (me.index === 0) event.set();
+      },
+      { threads: 2, args: [lock, event], run },
+    );
+    const { records, dropped } = drainTrace(run.control);
+    expect(dropped).toBe(0);
+    const lockOps = records.filter((r) => r.object === lock.id).map((r) => [r.thread, r.op]);
+    expect(lockOps.slice(0, 2)).toEqual([
+      [1, 'acquire'],
+      [1, 'release'],
+    ]);
+    expect(lockOps.filter(([, op]) => op === 'acquire').length).toBe(3);
+    expect(records.some((r) => r.op === 'set' && r.object === event.id && r.thread !== 1)).toBe(true);
+    for (let i = 1; i < records.length; i++) expect(records[i].time).toBeGreaterThanOrEqual(records[i - 1].time);
+    expect(Math.abs(records[0].time - (performance.timeOrigin + performance.now()))).toBeLessThan(60_000);
+    expect(drainTrace(run.control).records).toEqual([]);
+  });
+
+  it('a full ring drops and counts instead of waiting, and keeps going after a drain', () => {
+    const control = ControlBlock.create({ traceCapacity: 8 });
+    enterThread({ id: control.allocateThread('MainThread'), name: 'MainThread', control });
+    for (let i = 0; i < 20; i++) trace(ops.OP_SET, 1, i);
+    let drained = drainTrace(control);
+    expect(drained.records.map((r) => r.arg)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(drained.dropped).toBe(12);
+    trace(ops.OP_CLEAR, 1, 99);
+    drained = drainTrace(control);
+    expect(drained.records.map((r) => [r.op, r.arg])).toEqual([['clear', 99]]);
+    expect(drained.dropped).toBe(0);
+  });
+
+  it('is off for a run created with traceCapacity 0', () => {
+    const control = ControlBlock.create({ traceCapacity: 0 });
+    enterThread({ id: control.allocateThread('MainThread'), name: 'MainThread', control });
+    expect(tracing()).toBe(false);
+    new Lock().withLock(() => {});
+    expect(drainTrace(control)).toEqual({ records: [], dropped: 0 });
+  });
+});
+
+describe('control block', () => {
+  it('hands out thread ids with names (long ones cut) and refuses too many', () => {
+    const control = ControlBlock.create({ maxThreads: 2 });
+    expect(control.allocateThread('MainThread')).toBe(1);
+    expect(control.allocateThread('x'.repeat(60), true)).toBe(2);
+    expect(control.threadName(2)).toBe(`${'x'.repeat(47)}…`);
+    expect(control.isDaemon(2)).toBe(true);
+    expect(() => control.allocateThread('third')).toThrow(/at most 2 threads/);
+    expect(() => ControlBlock.attach(new SharedArrayBuffer(64))).toThrow(/not an Interleave control block/);
+    const attached = ControlBlock.attach(control.buffer);
+    expect(attached.threadName(1)).toBe('MainThread');
+  });
+
+  it('objects past the table still work, without an id', () => {
+    const control = ControlBlock.create({ maxObjects: 1 });
+    enterThread({ id: control.allocateThread('MainThread'), name: 'MainThread', control });
+    const first = new Lock();
+    const second = new Lock();
+    expect(first.id).toBe(1);
+    expect(second.id).toBe(0);
+    second.acquire();
+    expect(second.owner).toBe(1);
+    expect(() => second.acquire({ blocking: false })).not.toThrow();
+    second.release();
+    expect(() => second.release()).toThrow(/^a Lock was released/);
+  });
+});
