@@ -5,6 +5,7 @@ import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
 import { isolationHeaders } from './src/site/isolation-headers.mjs';
 import { sidebar } from './src/site/sidebar.mjs';
+import { lazyChunkCss } from './src/site/vite-lazy-css.mjs';
 
 // SITE_URL and BASE_PATH let one build serve from a domain root (Netlify, Cloudflare) or from
 // a project path such as https://user.github.io/interleave/ (GitHub Pages).
@@ -14,7 +15,9 @@ const base = normalizeBase(process.env.BASE_PATH ?? '/');
 const registerIsolation = readFileSync(
   new URL('./src/site/register-isolation.js', import.meta.url),
   'utf8',
-).replaceAll('__BASE__', base);
+)
+  .replaceAll('__BASE__', base)
+  .replace(/^\s*\/\/.*\n/gm, ''); // its comments are for readers of the source, not every page
 
 export default defineConfig({
   site,
@@ -25,6 +28,7 @@ export default defineConfig({
     preview: { headers: isolationHeaders },
     server: { headers: isolationHeaders },
     worker: { format: 'es' },
+    plugins: [lazyChunkCss()],
   },
   integrations: [
     starlight({

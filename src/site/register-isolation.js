@@ -9,19 +9,29 @@
 // - the worker's scope is the site's base path, so project sites under /repo/ work.
 (() => {
   const FLAG = 'interleave:isolation-reload';
+  // sessionStorage throws where storage is blocked. Without it a reload could not be remembered,
+  // so then the page never reloads.
+  let storage;
+  try {
+    storage = window.sessionStorage;
+  } catch {
+    return;
+  }
   if (window.crossOriginIsolated) {
-    sessionStorage.removeItem(FLAG);
+    storage.removeItem(FLAG);
     return;
   }
   const sw = navigator.serviceWorker;
   if (!window.isSecureContext || !sw) return; // Nothing to do; the page explains why.
-  if (sessionStorage.getItem(FLAG)) return; // Reloaded once already without success.
+  if (storage.getItem(FLAG)) return; // Reloaded once already without success.
   const reload = () => {
-    sessionStorage.setItem(FLAG, String(Date.now()));
+    storage.setItem(FLAG, String(Date.now()));
     location.reload();
   };
   sw.register('__BASE__coi-sw.js', { scope: '__BASE__' }).then(
     (registration) => {
+      // Blockers (privacy tools, test harnesses) may resolve register() with nothing.
+      if (!registration) return;
       if (sw.controller) {
         // Controlled, yet not isolated: a stale worker from before. Reload once onto the new one.
         registration.update().then(reload, reload);
