@@ -8,14 +8,11 @@
  * A playground the editor has moved away from shows its code, highlighted, until the reader
  * comes back to it (a click on the code, or Edit).
  */
-// Every editor feature (hover, suggest, find…): the TypeScript service imports them all anyway.
+// Every editor feature (hover, suggest, find…), registered before the editor is created. Not a
+// cost of choice: Monaco's TypeScript service imports this same set when it starts.
 import 'monaco-editor/features/register.all';
 // TypeScript is the only language: its highlighter here, its language service in interleave-types.
 import 'monaco-editor/languages/definitions/typescript/register';
-// Monaco would fetch these two small modules only once the first model exists; bundled here, the
-// code is highlighted, and the TypeScript worker requested, one round trip sooner.
-import 'monaco-editor/languages/definitions/typescript/typescript.js';
-import 'monaco-editor/languages/features/typescript/tsMode.js';
 import { editor, KeyCode, KeyMod, MarkerSeverity, Uri, type IDisposable } from 'monaco-editor/editor';
 import type { CodeEditor, EditorMarker, EditorOptions } from './editor.ts';
 import { configureTypeScript, exampleUri } from './monaco/interleave-types.ts';
@@ -49,7 +46,9 @@ class PageEditor {
   constructor() {
     installMonacoWorkers();
     configureTypeScript();
-    followPageTheme();
+    followPageTheme(() => {
+      for (const example of this.#open.values()) if (example !== this.#shown) example.showAway();
+    });
     // not-content: Starlight's article styles (margins between siblings…) must not reach Monaco.
     this.#host.className = 'pg-monaco not-content';
     this.#editor = editor.create(this.#host, {
@@ -67,6 +66,8 @@ class PageEditor {
       padding: { top: 8, bottom: 8 },
       tabSize: 2,
       renderLineHighlightOnlyWhenFocus: true,
+      // Not the faint number Monaco gives the empty line after the final newline (too little contrast).
+      renderFinalNewline: 'off',
       overviewRulerBorder: false,
       stickyScroll: { enabled: false },
     });
@@ -225,14 +226,15 @@ class ExampleEditor implements CodeEditor {
     const code = this.model.getValue();
     const view = document.createElement('pre');
     view.className = 'pg-monaco-away not-content';
-    view.textContent = code;
+    const text = view.appendChild(document.createElement('code'));
+    text.textContent = code;
     view.addEventListener('click', () => {
       if (!getSelection()?.toString()) this.focus();
     });
     this.container.replaceChildren(view);
     void editor.colorize(code, 'typescript', { tabSize: 2 }).then((html) => {
       // Monaco escapes the text it colorizes; the result is markup of its own token spans.
-      if (view.isConnected && this.model.getValue() === code) view.innerHTML = html;
+      if (view.isConnected && this.model.getValue() === code) text.innerHTML = html;
     });
   }
 }

@@ -41,14 +41,15 @@ export class RunnerClient {
         resolve(event);
       };
       this.#finishRun = finish;
-      const receive = (events: unknown): Promise<void> | undefined => {
+      // Typed as the runner declares it, but checked as the untrusted data it is.
+      const receive = async (events: RunEvent[]): Promise<void> => {
         if (!Array.isArray(events)) return;
-        for (const event of events) {
+        for (const event of events as unknown[]) {
           if (!isRunEvent(event)) continue; // Malformed: dropped, never used.
           if (event.type === 'end') finish(event);
           else if (!settled) onEvent(event);
         }
-        return settled ? undefined : ready();
+        if (!settled) await ready();
       };
       api.run(request, Comlink.proxy(receive)).catch((error: unknown) => {
         finish({ type: 'end', status: 'error', durationMs: this.#elapsed(), message: `The runner failed: ${String(error)}` });

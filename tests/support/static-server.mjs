@@ -1,4 +1,4 @@
-// A plain static file server, like GitHub Pages: it sends NO cross-origin isolation headers,
+// A plain static file server, like GitHub Pages: by default it sends NO cross-origin isolation headers,
 // so a page served by it is isolated only through the service worker (public/coi-sw.js).
 // Serves `root` (dist/) under `base` (e.g. /interleave/): /interleave/x/ → dist/x/index.html,
 // /interleave/x → 301 to /interleave/x/ when x is a folder, unknown paths → 404.html with 404.
@@ -7,6 +7,9 @@
 //   server.url  // http://127.0.0.1:PORT/interleave/
 //   server.requests  // every request path, in order
 //   await server.close();
+//
+// `headers` adds response headers to every response (the site benchmark serves the isolation
+// headers this way; the service-worker tests leave them out).
 //
 // `overrides` replaces files by request path, e.g. a service worker that cannot help:
 //   { '/interleave/coi-sw.js': { body: '...', type: 'text/javascript' } }
@@ -39,6 +42,7 @@ const types = {
 
 /**
  * @param {{ root?: string, base?: string, port?: number, host?: string,
+ *   headers?: Record<string, string>,
  *   overrides?: Record<string, { body: string, type?: string, status?: number }> }} [options]
  * @returns {Promise<{ url: string, origin: string, port: number, requests: string[],
  *   close: () => Promise<void> }>}
@@ -48,6 +52,7 @@ export async function startStaticServer({
   base = '/',
   port = 0,
   host = '127.0.0.1',
+  headers = {},
   overrides = {},
 } = {}) {
   const rootDir = resolve(root);
@@ -58,6 +63,7 @@ export async function startStaticServer({
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     requests.push(url.pathname);
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     try {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         response.writeHead(405, { allow: 'GET, HEAD' }).end();
