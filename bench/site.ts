@@ -75,16 +75,23 @@ async function pageLoad(browser: Browser, origin: string) {
   report('longest main-thread task during page load', `${median(longest).toFixed(0)} ms`, 'none over 50 ms');
 }
 
-async function firstRun(browser: Browser, origin: string) {
+/** The first run of a fresh page; `dwellMs` is how long the pointer rests on the playground first. */
+async function firstRun(browser: Browser, origin: string, dwellMs: number) {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(origin + ARTICLE);
+    await page.goto(origin + ARTICLE, { waitUntil: 'networkidle' });
+    const region = page.getByRole('region', { name: 'Playground: A counter under a lock' });
+    if (dwellMs > 0) {
+      await region.locator('.pg-code').hover();
+      await page.waitForTimeout(dwellMs);
+    }
     times.push(await timeRunToFirstLine(page, 'A counter under a lock'));
     await context.close();
   }
-  report('click Run → first output line, first run of the page', `${median(times).toFixed(0)} ms`, '≤ 250 ms');
+  const how = dwellMs > 0 ? `pointer on the playground ${dwellMs} ms before the click` : 'pointer straight onto Run';
+  report(`click Run → first output line, first run of the page (${how})`, `${median(times).toFixed(0)} ms`, '≤ 250 ms');
 }
 
 async function warmRun(browser: Browser, origin: string) {
@@ -154,7 +161,8 @@ const browser = await chromium.launch(chromiumLaunchOptions());
 try {
   console.log(`Site benchmarks (${RUNS} runs each, medians) against ${server.url}`);
   await pageLoad(browser, server.url);
-  await firstRun(browser, server.url);
+  await firstRun(browser, server.url, 0);
+  await firstRun(browser, server.url, 300);
   await warmRun(browser, server.url);
   await editedRun(browser, server.url);
   await flood(browser, server.url);

@@ -16,6 +16,7 @@ interface EmbeddedExample {
   options: RunOptions;
 }
 
+const EDITING_HINT = 'Editing. Ctrl+Enter (⌘+Enter) runs; Escape, then Tab, leaves the editor.';
 const runner = new RunnerClient();
 /** The playground whose program is running; starting another run stops it first. */
 let active: InterleavePlayground | null = null;
@@ -53,6 +54,10 @@ class InterleavePlayground extends HTMLElement {
     this.addEventListener('pointerenter', warm, { once: true });
     this.addEventListener('focusin', warm, { once: true });
     this.addEventListener('touchstart', warm, { once: true, passive: true });
+    // The editing hint belongs to the playground being edited; it goes when focus leaves.
+    this.addEventListener('focusout', (event) => {
+      if (!this.contains(event.relatedTarget as Node | null) && this.#notice.textContent === EDITING_HINT) this.#say('');
+    });
     this.dataset.ready = '';
   }
 
@@ -121,7 +126,7 @@ class InterleavePlayground extends HTMLElement {
       onRun: () => void this.run(),
     });
     this.toggleAttribute('data-editing', true);
-    this.#say('Editing. Ctrl+Enter (⌘+Enter) runs; Escape, then Tab, leaves the editor.');
+    this.#say(EDITING_HINT);
     this.#editor.focus();
   }
 

@@ -208,11 +208,15 @@ test('the keyboard alone can run an example', async ({ page }) => {
   await expect(region.getByRole('status')).toHaveText(/Finished in/, { timeout: 20_000 });
 });
 
-test('an article page has no serious accessibility violations', async ({ page }) => {
-  await page.goto(sync);
-  // Starlight's search button shows "Search Ctrl K" but is named "Search" (axe's
-  // label-content-name-mismatch); that markup is Starlight's, not ours.
-  const results = await new AxeBuilder({ page }).exclude('button[data-open-modal]').analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-});
+for (const theme of ['light', 'dark']) {
+  test(`an article page has no serious accessibility violations (${theme} theme)`, async ({ page }) => {
+    await page.addInitScript((chosen) => localStorage.setItem('starlight-theme', chosen), theme);
+    await page.goto(sync);
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+    // Starlight's search button shows "Search Ctrl K" but is named "Search" (axe's
+    // label-content-name-mismatch); that markup is Starlight's, not ours.
+    const results = await new AxeBuilder({ page }).exclude('button[data-open-modal]').analyze();
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
+}
