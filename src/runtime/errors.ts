@@ -41,3 +41,44 @@ export class TimeoutError extends Error {
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/**
+ * `get` found a queue empty: `getNowait()`, `get({ block: false })`, or a `get` whose timeout
+ * ran out before an item arrived. As Python's `queue.Empty`. The queue is unchanged.
+ */
+export class Empty extends Error {
+  override name = 'Empty';
+}
+
+/**
+ * `put` found a bounded queue full (its `maxsize` items, or its memory limit): `putNowait()`,
+ * `put(item, { block: false })`, or a `put` whose timeout ran out before a slot freed up. As
+ * Python's `queue.Full`. The item was not added.
+ */
+export class Full extends Error {
+  override name = 'Full';
+}
+
+/**
+ * The queue was shut down (`queue.shutdown()`): every `put` throws it, and so does a `get` once
+ * the queue is empty (after `shutdown(true)`, at once). As Python 3.13's `queue.ShutDown`.
+ */
+export class ShutDown extends Error {
+  override name = 'ShutDown';
+}
+
+/**
+ * `recv()` on a pipe Connection whose other end was closed and whose buffer is empty: nothing
+ * more can ever arrive. As Python's `EOFError` from `Connection.recv()`.
+ */
+export class EOFError extends Error {
+  override name = 'EOFError';
+}
+
+/**
+ * `send()` on a pipe Connection whose other end was closed: nobody can ever receive it. As
+ * Python's `BrokenPipeError`. The value was not sent.
+ */
+export class BrokenPipeError extends Error {
+  override name = 'BrokenPipeError';
+}

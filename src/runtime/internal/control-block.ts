@@ -29,6 +29,13 @@ export const OBJECT_KINDS = [
   'bounded-semaphore',
   'event',
   'barrier',
+  'queue',
+  'lifo-queue',
+  'priority-queue',
+  'simple-queue',
+  'pipe',
+  'value',
+  'shared-array',
 ] as const;
 /** A kind of shared object (a primitive). */
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
@@ -47,6 +54,13 @@ export const KIND_LABELS: Record<WaitKind, string> = {
   'bounded-semaphore': 'BoundedSemaphore',
   event: 'Event',
   barrier: 'Barrier',
+  queue: 'Queue',
+  'lifo-queue': 'LifoQueue',
+  'priority-queue': 'PriorityQueue',
+  'simple-queue': 'SimpleQueue',
+  pipe: 'Pipe',
+  value: 'Value',
+  'shared-array': 'SharedArray',
   join: 'join',
   sleep: 'sleep',
 };

@@ -188,6 +188,16 @@ function describeWait(wait: WaitSnapshot, byId: Map<number, ThreadSnapshot>): st
       return `waits${where} for ${label(wait)} to be set.`;
     case 'barrier':
       return `waits${where} at ${label(wait)} for the other threads to arrive.`;
+    case 'queue':
+    case 'lifo-queue':
+    case 'priority-queue':
+    case 'simple-queue':
+      return `waits${where} on ${label(wait)}: for an item to get, for room to put, or (join) for its tasks to be done.`;
+    case 'pipe':
+      return `waits${where} on ${label(wait)} for a value to receive.`;
+    case 'value':
+    case 'shared-array':
+      return `waits${where} on ${label(wait)}.`;
     case 'sleep':
       return `sleeps${where}.`;
   }
@@ -210,8 +220,8 @@ function howToFix(report: DeadlockReport): string {
     return 'How to fix: a thread must not wait (join or lock) for a thread that is waiting for it.';
   }
   return (
-    'How to fix: whatever should wake these threads (a set(), notify(), release() or a thread ' +
-    'finishing) never happens. Check that the thread meant to do it was started, did not fail ' +
+    'How to fix: whatever should wake these threads (a set(), notify(), release(), put(), send() or a ' +
+    'thread finishing) never happens. Check that the thread meant to do it was started, did not fail ' +
     'or finish early, and is not itself among the waiting threads.'
   );
 }

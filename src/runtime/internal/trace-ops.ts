@@ -17,6 +17,15 @@ export const TRACE_OPS = [
   'thread-start', //    a thread began running; object: its thread id
   'thread-end', //      a thread finished; object: its thread id
   'sleep', //           sleep(ms); arg: ms
+  'put', //             an item went into a queue; arg: the queue's depth (items) after
+  'get', //             an item came out of a queue; arg: the queue's depth after
+  'task-done', //       Queue.taskDone; arg: unfinished tasks after
+  'shutdown', //        a queue was shut down; arg: 1 if immediate
+  'send', //            a pipe Connection sent a value; arg: values waiting in that direction after
+  'recv', //            a pipe Connection received a value; arg: values waiting after
+  'close', //           a pipe Connection was closed
+  'read', //            a shared Value / SharedArray element was read; arg: the value (SharedArray: the index)
+  'write', //           a shared Value / SharedArray element was written; arg: as for read
 ] as const;
 
 /** The name of a trace operation. */
@@ -36,3 +45,12 @@ export const OP_BARRIER_BREAK = 10;
 export const OP_THREAD_START = 11;
 export const OP_THREAD_END = 12;
 export const OP_SLEEP = 13;
+export const OP_PUT = 14;
+export const OP_GET = 15;
+export const OP_TASK_DONE = 16;
+export const OP_SHUTDOWN = 17;
+export const OP_SEND = 18;
+export const OP_RECV = 19;
+export const OP_CLOSE = 20;
+export const OP_READ = 21;
+export const OP_WRITE = 22;

@@ -1,0 +1,264 @@
+/**
+ * The host runs one program at a time per call: it never blocks (it lives on a page, in the
+ * runner worker or in Node's main thread), so it can always drain output, watch for deadlocks,
+ * enforce the time limit and stop the run.
+ *
+ *   host ──job──▶ main-thread worker ──start──▶ host ──job──▶ thread worker …
+ *        ◀─done──                    ◀─done───
+ *   output rings, control block: shared memory the host reads on every tick
+ *
+ * The run ends when the main thread has returned and every non-daemon thread has finished;
+ * daemon threads are then stopped (Python's rule). A stop for any other reason (time limit,
+ * deadlock, stop()) terminates every worker of the run; the pool replaces them.
+ */
+import { ControlBlock, RUN_STOPPED, THREAD_DONE } from '../runtime/internal/control-block.ts';
+import { describeDeadlock, findDeadlock, readSnapshot } from '../runtime/internal/deadlock.ts';
+import { DEFAULT_SWITCH_INTERVAL_MS } from '../runtime/internal/gil.ts';
+import { createOutputRing, drainOutputRing, wallClock } from '../runtime/internal/output.ts';
+import { drainTrace, type TraceRecord } from '../runtime/internal/trace.ts';
+import { RUN_COUNTER_WORDS, type Job, type ThreadFailure, type WorkerToHost } from '../runtime/platform/protocol.ts';
+import { MAIN_THREAD_ID, MAIN_THREAD_NAME } from '../runtime/thread.ts';
+import type { PooledWorker, WorkerPool } from './pool.ts';
+import type { CompiledModules, RunEvent, RunOptions, RunStatus } from './protocol.ts';
+
+/** Threads a run may start unless it says otherwise (the main thread counts). */
+export const DEFAULT_MAX_THREADS = 128;
+/** How often output and trace rings are drained. */
+const DRAIN_INTERVAL_MS = 10;
+/** How often the deadlock watchdog samples the thread table. */
+const WATCHDOG_INTERVAL_MS = 100;
+/** Samples in a row with an unchanged progress epoch before the watchdog looks for a deadlock. */
+const STABLE_SAMPLES = 2;
+
+export type OutputEvent = Extract<RunEvent, { type: 'output' }>;
+export type EndEvent = Extract<RunEvent, { type: 'end' }>;
+
+/** Options of one run, beyond the page's RunOptions. */
+export interface HostRunOptions extends RunOptions {
+  /** GIL switch interval in ms (CPython's sys.setswitchinterval). Default 5. */
+  switchIntervalMs?: number;
+  /** Trace records per thread between drains; 0 turns tracing off. */
+  traceCapacity?: number;
+  /** Receives trace records as they are drained (when tracing is on). */
+  onTrace?: (records: TraceRecord[], dropped: number) => void;
+}
+
+/** A run in progress. */
+export interface RunHandle {
+  /** Resolves once, with the final 'end' event (also the last event passed to onEvents). */
+  readonly result: Promise<EndEvent>;
+  /** Stops the run now (status 'stopped'); no effect once it has ended. */
+  stop(): void;
+}
+
+interface ThreadRecord {
+  id: number;
+  name: string;
+  daemon: boolean;
+  output: SharedArrayBuffer;
+  /** Null once the worker is given back or discarded. */
+  worker: PooledWorker | null;
+  done: boolean;
+}
+
+let runs = 0;
+
+/**
+ * Starts `program` on workers from `pool`. `onEvents` receives batches of events: output lines
+ * in the order they were written (across threads too, see output.ts) and, last, the 'end'
+ * event. `time` of a line is ms since the run started.
+ */
+export function runProgram(
+  pool: WorkerPool,
+  program: CompiledModules,
+  options: HostRunOptions,
+  onEvents: (events: RunEvent[]) => void,
+): RunHandle {
+  return new Run(pool, program, options, onEvents);
+}
+
+class Run implements RunHandle {
+  readonly result: Promise<EndEvent>;
+  readonly #id = ++runs;
+  readonly #pool: WorkerPool;
+  readonly #program: CompiledModules;
+  readonly #options: HostRunOptions;
+  readonly #onEvents: (events: RunEvent[]) => void;
+  readonly #control: ControlBlock;
+  readonly #counters = new SharedArrayBuffer(RUN_COUNTER_WORDS * Int32Array.BYTES_PER_ELEMENT);
+  readonly #threads = new Map<number, ThreadRecord>();
+  readonly #startedAt = wallClock();
+  readonly #timers: ReturnType<typeof setInterval>[] = [];
+  #mainFailure: ThreadFailure | undefined;
+  #lastEpoch = -1;
+  #stableSamples = 0;
+  #ended = false;
+  #resolve!: (end: EndEvent) => void;
+
+  constructor(pool: WorkerPool, program: CompiledModules, options: HostRunOptions, onEvents: (events: RunEvent[]) => void) {
+    this.#pool = pool;
+    this.#program = program;
+    this.#options = options;
+    this.#onEvents = onEvents;
+    this.result = new Promise((resolve) => (this.#resolve = resolve));
+    this.#control = ControlBlock.create({
+      maxThreads: options.maxThreads ?? DEFAULT_MAX_THREADS,
+      traceCapacity: options.traceCapacity ?? (options.onTrace ? undefined : 0),
+    });
+
+    const mainId = this.#control.allocateThread(MAIN_THREAD_NAME, false);
+    if (mainId !== MAIN_THREAD_ID) throw new Error('The main thread must be the first thread of a run.');
+    this.#startThread(mainId, MAIN_THREAD_NAME, false, createOutputRing());
+
+    this.#timers.push(setInterval(() => this.#drain(), DRAIN_INTERVAL_MS));
+    this.#timers.push(setInterval(() => this.#watch(), WATCHDOG_INTERVAL_MS));
+    if (options.timeout !== undefined) {
+      this.#timers.push(
+        setTimeout(() => this.#end('timed-out', { message: `The program did not finish within ${options.timeout} ms, so it was stopped.` }), options.timeout),
+      );
+    }
+  }
+
+  stop(): void {
+    this.#end('stopped', {});
+  }
+
+  #startThread(id: number, name: string, daemon: boolean, output: SharedArrayBuffer, spec?: Job['spec']): void {
+    const worker = this.#pool.take();
+    this.#threads.set(id, { id, name, daemon, output, worker, done: false });
+    worker.lend(
+      (message) => this.#receive(message),
+      (error) => this.#workerFailed(id, error),
+    );
+    worker.post({
+      type: 'job',
+      job: {
+        run: this.#id,
+        threadId: id,
+        name,
+        daemon,
+        control: this.#control.buffer,
+        output,
+        program: this.#program,
+        spec,
+        counters: this.#counters,
+        gil: this.#program.gil || (this.#options.gil ?? false),
+        switchIntervalMs: this.#options.switchIntervalMs ?? DEFAULT_SWITCH_INTERVAL_MS,
+      },
+    });
+  }
+
+  #receive(message: WorkerToHost): void {
+    if (this.#ended || message.type === 'ready' || message.run !== this.#id) return;
+    if (message.type === 'start') {
+      this.#startThread(message.threadId, message.name, message.daemon, message.output, message.spec);
+      return;
+    }
+    const thread = this.#threads.get(message.threadId);
+    if (!thread || thread.done) return;
+    this.#finishThread(thread, message.error);
+  }
+
+  /** A worker died under a thread (it could not load, or crashed): the thread ends with an error. */
+  #workerFailed(id: number, error: Error): void {
+    const thread = this.#threads.get(id);
+    if (this.#ended || !thread || thread.done) return;
+    // The thread cannot mark itself done any more; do it for it so joiners wake.
+    if (this.#control.threadState(id) !== THREAD_DONE) {
+      this.#control.setThreadState(id, THREAD_DONE);
+      this.#control.bumpEpoch();
+    }
+    const failure = { name: 'Error', message: `The worker running ${thread.name} failed: ${error.message}`, stack: '' };
+    if (id !== MAIN_THREAD_ID) this.#emit([this.#line(thread, 'error', `Exception in thread ${thread.name}:\n${failure.message}`)]);
+    if (thread.worker) this.#pool.discard(thread.worker);
+    thread.worker = null;
+    this.#finishThread(thread, failure);
+  }
+
+  #finishThread(thread: ThreadRecord, failure: ThreadFailure | undefined): void {
+    thread.done = true;
+    // Everything, not only this thread's: its last lines must not overtake earlier ones.
+    this.#emit(this.#collect(this.#threads.values()));
+    if (thread.worker) this.#pool.give(thread.worker);
+    thread.worker = null;
+    if (thread.id === MAIN_THREAD_ID) this.#mainFailure = failure;
+    const main = this.#threads.get(MAIN_THREAD_ID)!;
+    if (!main.done) return;
+    for (const other of this.#threads.values()) if (!other.done && !other.daemon) return;
+    // Everything that must finish has; remaining daemon threads are stopped by #end.
+    const failed = this.#mainFailure;
+    if (failed) this.#end('error', { message: failed.stack || `${failed.name}: ${failed.message}`, line: failed.line, column: failed.column });
+    else this.#end('finished', {});
+  }
+
+  #drain(): void {
+    if (this.#ended) return;
+    this.#emit(this.#collect(this.#threads.values()));
+    this.#drainTrace();
+  }
+
+  #drainTrace(): void {
+    if (!this.#options.onTrace || this.#control.traceCapacity === 0) return;
+    const { records, dropped } = drainTrace(this.#control);
+    if (records.length || dropped) this.#options.onTrace(records, dropped);
+  }
+
+  /** Output of `threads`, merged in the order it was written (see output.ts). */
+  #collect(threads: Iterable<ThreadRecord>): OutputEvent[] {
+    const drained: { sequence: number; event: OutputEvent }[] = [];
+    for (const thread of threads) {
+      for (const record of drainOutputRing(thread.output)) {
+        drained.push({ sequence: record.sequence, event: this.#line(thread, record.stream, record.text, record.time) });
+      }
+    }
+    return drained.sort((a, b) => a.sequence - b.sequence).map((entry) => entry.event);
+  }
+
+  #line(thread: ThreadRecord, level: OutputEvent['level'], text: string, time = wallClock()): OutputEvent {
+    return { type: 'output', thread: thread.name, threadId: thread.id, level, text, time: Math.max(0, time - this.#startedAt) };
+  }
+
+  #emit(events: RunEvent[]): void {
+    if (events.length) this.#onEvents(events);
+  }
+
+  /**
+   * The deadlock watchdog. It only looks when no thread's wait changed for STABLE_SAMPLES
+   * samples in a row (a quiet progress epoch), so it costs one load while threads make
+   * progress, and a wait that is about to end is never reported.
+   */
+  #watch(): void {
+    if (this.#ended) return;
+    const epoch = this.#control.epoch();
+    this.#stableSamples = epoch === this.#lastEpoch ? this.#stableSamples + 1 : 0;
+    this.#lastEpoch = epoch;
+    if (this.#stableSamples < STABLE_SAMPLES) return;
+    const report = findDeadlock(readSnapshot(this.#control));
+    if (report) this.#end('deadlock', { message: describeDeadlock(report) });
+  }
+
+  #end(status: RunStatus, details: { message?: string; line?: number; column?: number }): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#control.setRunState(RUN_STOPPED);
+    const events: RunEvent[] = this.#collect(this.#threads.values());
+    this.#drainTrace();
+    for (const thread of this.#threads.values()) {
+      if (thread.done) continue;
+      // Still running (a daemon thread, or a stopped run): only terminating its worker stops it.
+      if (thread.worker) this.#pool.discard(thread.worker);
+      thread.worker = null;
+      thread.done = true;
+    }
+    const end: EndEvent = {
+      type: 'end',
+      status,
+      durationMs: Math.round((wallClock() - this.#startedAt) * 10) / 10,
+      ...details,
+    };
+    events.push(end);
+    this.#onEvents(events);
+    this.#resolve(end);
+  }
+}

@@ -1,0 +1,54 @@
+import type { HostToWorker, WorkerToHost } from './protocol.ts';
+import type { HostLink, Platform, WorkerHandle } from './types.ts';
+
+/**
+ * Browsers: threads are module Web Workers running worker-browser.ts. The
+ * `new Worker(new URL(…, import.meta.url), { type: 'module' })` form is kept literal so that
+ * Vite bundles the worker. Works from a page or from inside a worker (nested workers).
+ */
+export const browserPlatform: Platform = {
+  name: 'browser',
+  spawnWorker(): WorkerHandle {
+    const worker = new Worker(new URL('./worker-browser.ts', import.meta.url), { type: 'module' });
+    return {
+      post: (message: HostToWorker) => worker.postMessage(message),
+      onMessage: (listener) => worker.addEventListener('message', (event) => listener(event.data)),
+      onError: (listener) =>
+        worker.addEventListener('error', (event) => {
+          event.preventDefault();
+          listener(new Error(event.message || 'The worker failed to load.'));
+        }),
+      terminate: () => worker.terminate(),
+    };
+  },
+};
+
+/** The worker's side, for worker-browser.ts. */
+export function browserHostLink(): HostLink {
+  const scope = globalThis as unknown as {
+    postMessage(message: unknown): void;
+    addEventListener(type: string, listener: (event: any) => void): void;
+  };
+  return {
+    post: (message: WorkerToHost) => scope.postMessage(message),
+    onMessage: (listener) => scope.addEventListener('message', (event: MessageEvent) => listener(event.data)),
+    onUncaughtError: (listener) => {
+      scope.addEventListener('error', (event: ErrorEvent) => {
+        event.preventDefault();
+        listener(event.error ?? new Error(event.message));
+      });
+      scope.addEventListener('unhandledrejection', (event: PromiseRejectionEvent) => {
+        event.preventDefault();
+        listener(event.reason);
+      });
+    },
+    moduleUrl: (source) => URL.createObjectURL(new Blob([source], { type: 'text/javascript' })),
+    releaseModuleUrl: (url) => URL.revokeObjectURL(url),
+    importModule: importByUrl,
+  };
+}
+
+// Built with Function, not written as `import(url)`: Vite's dev server rewrites a dynamic import
+// of a variable to go through its HMR client, which would then connect, log "[vite] connected."
+// and set timers inside every thread.
+const importByUrl = new Function('url', 'return import(url)') as (url: string) => Promise<Record<string, unknown>>;
