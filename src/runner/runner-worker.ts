@@ -26,9 +26,9 @@ async function compile(request: RunRequest): Promise<CompiledModules | RunEvent>
 }
 
 const runner = {
-  /** Gets the pool's workers started, so the first run does not wait for them. */
+  /** Resolves once a worker is ready for the next run's main thread (the pool fills up behind it). */
   async warm(): Promise<void> {
-    await pool.warmUp();
+    await pool.warmUp(1);
   },
 
   /** Runs a program; resolves after its 'end' event has been delivered to `onEvents`. */
