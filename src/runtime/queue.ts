@@ -14,7 +14,8 @@
  * items, when immediate). Every wait is recorded for the deadlock watchdog: a consumer waiting
  * on a queue nobody will ever fill is reported, like a thread stuck on a lock.
  *
- * Algorithm: internal/channel.ts (a futex mutex and two sequence words, Python's design).
+ * Algorithm: internal/channel.ts (Python's design on futexes; FIFO putters and getters take
+ * separate locks).
  */
 import { Empty, Full, ShutDown, UsageError } from './errors.ts';
 import { CHANNEL_WORDS, Channel, FAILED, type ChannelIdentity } from './internal/channel.ts';

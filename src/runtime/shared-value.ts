@@ -126,10 +126,11 @@ abstract class SharedMemoryCore<T extends SharedType> implements Shareable {
       this.data = revived.data as SharedTypedArray<T>;
       this.#lock = revived.lock;
     } else {
-      const TypedArray = ARRAYS[type];
+      // One constructor of the union: TypeScript cannot call a union of overloaded constructors.
+      const TypedArray = ARRAYS[type] as unknown as { new (buffer: SharedArrayBuffer): SharedTypedArray<T>; BYTES_PER_ELEMENT: number };
       this.#state = SharedState.create(kind, 0);
       this.#type = type;
-      this.data = new TypedArray(new SharedArrayBuffer(length * TypedArray.BYTES_PER_ELEMENT)) as SharedTypedArray<T>;
+      this.data = new TypedArray(new SharedArrayBuffer(length * TypedArray.BYTES_PER_ELEMENT));
       this.#lock = lock;
     }
   }

@@ -2,17 +2,27 @@
  * Channel: the synchronised many-producer, many-consumer item store that Queue, LifoQueue,
  * PriorityQueue, SimpleQueue and each direction of a Pipe are built on.
  *
- * It is Python's `queue.Queue` algorithm on futexes: one mutex guards the store (item-store.ts)
- * and the counters; a getter that finds no item, or a putter that finds no room, releases the
- * mutex and sleeps on a sequence word (NOT_EMPTY / NOT_FULL) that every put / get bumps under
- * the mutex, so a change made after the sleeper looked is never missed (the condition-variable
- * scheme of condition.ts). Wakers call `Atomics.notify` only when a sleeper has registered in
- * EMPTY_SLEEPERS / FULL_SLEEPERS (Semaphore's scheme): a hand-off between busy threads costs no
- * wake-up call. Sleepers spin briefly first, re-reading the sequence word, since on another
- * core the next put usually lands within microseconds.
+ * It is Python's `queue.Queue` algorithm on futexes, with the two-lock split of Michael & Scott
+ * for FIFO order: putters take LOCK, getters GET_LOCK, so a producer and a consumer never wait
+ * for each other's mutex; they meet only at the store's atomic COUNT (item-store.ts says who
+ * owns which word). LIFO and priority order take from where puts add, so there getters take
+ * LOCK too. Work that moves records (compaction, growth, clear) and shutdown hold both locks,
+ * always LOCK first.
  *
- * Encoding an item (value-codec.ts) happens before taking the mutex, decoding under it (it runs
- * no user code). A number skips the codec: it is stored as a float64.
+ * Waiting: a getter that finds no item (a putter that finds no room) releases its mutex,
+ * registers in GETTERS (PUTTERS), reads the sequence word NOT_EMPTY (NOT_FULL), looks at COUNT
+ * (and the shutdown flag) once more and sleeps while the word is unchanged. A put (get) updates COUNT, then bumps the
+ * word if anyone is registered. Every step is sequentially consistent, so either the waker sees
+ * the registration (and bumps the word the waiter sleeps on) or the waiter's second look sees
+ * the new COUNT (and it retries): no wake-up is lost, and a stream with nobody waiting pays no
+ * extra atomic write. Wakers call `Atomics.notify` only when a waiter has gone to sleep
+ * (EMPTY_SLEEPERS / FULL_SLEEPERS, Semaphore's scheme). Waiters first spin briefly on the count
+ * alone, unregistered, since on another core the next put usually lands within microseconds,
+ * and a busy stream then costs the other side nothing (see #await).
+ *
+ * Encoding an item (value-codec.ts) happens before taking a mutex, decoding after it (from a
+ * private copy of the bytes): a mutex covers only byte copies. A number skips the codec: it
+ * is stored as a float64.
  *
  * Shutdown (Python 3.13): puts fail; gets fail once the store is empty; an immediate shutdown
  * also drops the stored items (counting them as done for join). UNFINISHED counts items put and
@@ -21,45 +31,65 @@
 import { blockOn } from './blocking.ts';
 import type { WaitKind } from './control-block.ts';
 import { deadlineAfter, futexWait, msUntil, mutexLockSlow, mutexTryLock, mutexUnlock, UNLOCKED } from './futex.ts';
-import { ItemStore, MAX_PAYLOAD_BYTES, STORE_WORDS, type ItemOrder, type StoreBuffers } from './item-store.ts';
+import { ENCODED, ItemStore, MAX_PAYLOAD_BYTES, STORE_WORDS, type ItemOrder, type StoreBuffers } from './item-store.ts';
 import { SHARE } from './share.ts';
 import { trace } from './trace.ts';
 import { ValueDecoder, ValueEncoder } from './value-codec.ts';
 
-// Words of a channel inside its owner's Int32Array (at the base the owner gives).
-/** The mutex (futex.ts: UNLOCKED / LOCKED / CONTENDED). */
+// Words of a channel inside its owner's Int32Array (relative to the base the owner gives),
+// grouped by who writes them, each group on its own cache line (16 words apart): a FIFO
+// putter and getter working at the same time then share only the store's COUNT line.
+const LINE_WORDS = 16;
+// Line 0, the put side (and everything else when not FIFO):
+/** The putters' mutex (futex.ts: UNLOCKED / LOCKED / CONTENDED); the only one unless FIFO. */
 const LOCK = 0;
-/** Bumped by every put: getters sleep on it. */
-const NOT_EMPTY = 1;
-const EMPTY_SLEEPERS = 2;
-/** Bumped by every get (and shutdown): putters waiting for room sleep on it. */
-const NOT_FULL = 3;
-const FULL_SLEEPERS = 4;
-/** 0, or SHUT once shut down. */
-const SHUTDOWN = 5;
 /** Items put and not yet marked done; joiners sleep on it until it is 0. */
-const UNFINISHED = 6;
+const UNFINISHED = 1;
 /** Most items (0: no limit but memory). */
-const MAXSIZE = 7;
-const STORE = 8;
+const MAXSIZE = 2;
+/**
+ * The store's words (item-store.ts): its put side here, its HEAD on line 1, its COUNT on line
+ * 2, where its last word is.
+ */
+const STORE = 3;
+// Line 1, the get side:
+/** The getters' mutex in FIFO order, where putters and getters hold different locks. */
+const GET_LOCK = LINE_WORDS;
+// Line 2, next to the store's COUNT, which both sides read and write on every operation:
+/** 0, or SHUT once shut down. Read by every put and by getters that find no item. */
+const SHUTDOWN = STORE + STORE_WORDS;
+// Line 3, getters waiting:
+/** Bumped by a put while GETTERS > 0 (and by shutdown): waiting getters sleep on it. */
+const NOT_EMPTY = 3 * LINE_WORDS;
+/** Threads waiting for an item (get, poll): registered before they read NOT_EMPTY. */
+const GETTERS = NOT_EMPTY + 1;
+/** Those of GETTERS that are in (or about to enter) Atomics.wait: only they need a notify. */
+const EMPTY_SLEEPERS = NOT_EMPTY + 2;
+// Line 4, putters waiting:
+/** Bumped by a get while PUTTERS > 0 (and by shutdown): putters waiting for room sleep on it. */
+const NOT_FULL = 4 * LINE_WORDS;
+/** Threads waiting for room (put): registered before they read NOT_FULL. */
+const PUTTERS = NOT_FULL + 1;
+const FULL_SLEEPERS = NOT_FULL + 2;
 /** How many Int32 words a channel uses in its owner's words. */
-export const CHANNEL_WORDS = STORE + STORE_WORDS;
+export const CHANNEL_WORDS = FULL_SLEEPERS + 1;
 
 const SHUT = 1;
 
 /**
- * How many times a waiter re-reads the sequence word before sleeping. Short: a few hundred
- * nanoseconds, enough to catch a put in flight on another core, not enough to matter when the
- * machine is oversubscribed.
+ * How many times a waiter re-checks the count before registering to sleep: about a
+ * microsecond, enough to catch a put in flight on another core (a sleep and wake-up costs tens
+ * of µs), short enough not to matter when threads outnumber cores. (Measured on 2 cores:
+ * 200…2000 all land within the noise; longer spins hurt 4→4.)
  */
-const SPIN_LIMIT = 2000;
+const SPIN_LIMIT = 500;
 
 /**
- * How many times taking the mutex re-reads it before sleeping. The mutex guards only a copy
- * of a few bytes, so a holder on another core releases it within this spin (~1-2 µs); a
- * sleep and wake-up would cost tens of µs.
+ * How many times taking a mutex re-reads it before sleeping (then futex.ts spins a little
+ * more). The mutex guards only a few byte copies, so a holder on another core releases it
+ * within this spin; without it, a 1→1 stream slept on the mutex for ~1 put in 15.
  */
-const LOCK_SPIN_LIMIT = 2000;
+const LOCK_SPIN_LIMIT = 500;
 
 /** What {@link Channel.put} and {@link Channel.get} report when they do not succeed. */
 export type Failure = 'empty' | 'full' | 'shut';
@@ -90,6 +120,8 @@ export class Channel {
   readonly #words: Int32Array;
   readonly #base: number;
   readonly #identity: ChannelIdentity;
+  /** The lock getters take: GET_LOCK in FIFO order (putters and getters apart), else LOCK. */
+  readonly #getLock: number;
   #encoder: ValueEncoder | null = null;
   #decoder: ValueDecoder | null = null;
 
@@ -98,6 +130,7 @@ export class Channel {
     this.#base = base;
     this.#identity = identity;
     this.store = store;
+    this.#getLock = store.order === 'fifo' ? GET_LOCK : LOCK;
   }
 
   /** A new channel in `words` at `base` (zeroed) holding at most `maxsize` items (0: no limit). */
@@ -150,32 +183,37 @@ export class Channel {
     const b = this.#base;
     const deadline = timeout === 0 || timeout === Infinity ? timeout : deadlineAfter(timeout);
     for (;;) {
-      this.#lock();
+      this.#lock(LOCK);
       let stored = false;
-      let seen = 0;
+      let wake = false;
+      let count: number;
       try {
         if (words[b + SHUTDOWN] === SHUT) return this.#fail('shut');
         const maxsize = words[b + MAXSIZE];
-        if ((maxsize === 0 || this.store.count() < maxsize) && this.store.reserve(record)) {
+        count = this.store.count();
+        if ((maxsize === 0 || count < maxsize) && (this.store.fits(record) || this.#reserve(record))) {
           this.store.push(item as number, bytes, priority);
+          // Plain: changed only under LOCK; lock-free readers (join) re-check after waking.
           words[b + UNFINISHED]++;
           trace(this.#identity.putOp, this.#identity.object, this.store.count());
-          // Bump before reading the sleeper count (both sequentially consistent): a getter
-          // that registers after our read sees the new sequence in its Atomics.wait.
-          Atomics.add(words, b + NOT_EMPTY, 1);
+          // After the item is counted (an atomic add): see #await for why no wake-up is lost.
+          if (Atomics.load(words, b + GETTERS) > 0) {
+            Atomics.add(words, b + NOT_EMPTY, 1);
+            wake = true;
+          }
           stored = true;
-        } else {
-          if (msUntil(deadline) === 0) return this.#fail('full');
-          seen = Atomics.load(words, b + NOT_FULL);
+        } else if (msUntil(deadline) === 0) {
+          return this.#fail('full');
         }
       } finally {
-        this.#unlock();
+        this.#unlock(LOCK);
       }
       if (stored) {
-        if (Atomics.load(words, b + EMPTY_SLEEPERS) > 0) Atomics.notify(words, b + NOT_EMPTY, 1);
+        if (wake && Atomics.load(words, b + EMPTY_SLEEPERS) > 0) Atomics.notify(words, b + NOT_EMPTY, 1);
         return true;
       }
-      this.#sleep(NOT_FULL, FULL_SLEEPERS, seen, msUntil(deadline));
+      // Room comes with a get, which changes the count; a shutdown must wake us too.
+      this.#await(() => this.store.count() !== count || this.isShutDown(), NOT_FULL, PUTTERS, FULL_SLEEPERS, deadline);
     }
   }
 
@@ -188,30 +226,34 @@ export class Channel {
     const words = this.#words;
     const b = this.#base;
     const deadline = timeout === 0 || timeout === Infinity ? timeout : deadlineAfter(timeout);
+    const lock = this.#getLock;
     for (;;) {
-      this.#lock();
+      this.#lock(lock);
       let taken = false;
+      let wake = false;
       let item: unknown;
-      let seen = 0;
       try {
         if (this.store.count() > 0) {
-          item = this.store.pop(this.#decoderFor());
+          item = this.store.pop();
           trace(this.#identity.getOp, this.#identity.object, this.store.count());
-          Atomics.add(words, b + NOT_FULL, 1);
+          // After the item is uncounted (an atomic sub): see #await.
+          if (Atomics.load(words, b + PUTTERS) > 0) {
+            Atomics.add(words, b + NOT_FULL, 1);
+            wake = true;
+          }
           taken = true;
         } else {
           if (words[b + SHUTDOWN] === SHUT) return this.#fail('shut');
           if (msUntil(deadline) === 0) return this.#fail('empty');
-          seen = Atomics.load(words, b + NOT_EMPTY);
         }
       } finally {
-        this.#unlock();
+        this.#unlock(lock);
       }
       if (taken) {
-        if (Atomics.load(words, b + FULL_SLEEPERS) > 0) Atomics.notify(words, b + NOT_FULL, 1);
-        return item;
+        if (wake && Atomics.load(words, b + FULL_SLEEPERS) > 0) Atomics.notify(words, b + NOT_FULL, 1);
+        return item === ENCODED ? this.#decoderFor().decode(this.store.encoded, 0, this.store.encodedSize) : item;
       }
-      this.#sleep(NOT_EMPTY, EMPTY_SLEEPERS, seen, msUntil(deadline));
+      this.#await(this.#itemOrShutdown, NOT_EMPTY, GETTERS, EMPTY_SLEEPERS, deadline);
     }
   }
 
@@ -223,18 +265,16 @@ export class Channel {
     const words = this.#words;
     const b = this.#base;
     const deadline = timeout === 0 || timeout === Infinity ? timeout : deadlineAfter(timeout);
-    let slept = false;
+    let waited = false;
     for (;;) {
-      // Read the sequence before the state it guards: a put after this read changes it.
-      const seen = Atomics.load(words, b + NOT_EMPTY);
-      if (this.store.count() > 0 || this.isShutDown()) {
+      if (this.#itemOrShutdown()) {
         // A put wakes one sleeper, maybe us, who take nothing: pass the wake-up on to a getter.
-        if (slept && Atomics.load(words, b + EMPTY_SLEEPERS) > 0) Atomics.notify(words, b + NOT_EMPTY, 1);
+        if (waited && Atomics.load(words, b + EMPTY_SLEEPERS) > 0) Atomics.notify(words, b + NOT_EMPTY, 1);
         return true;
       }
       if (msUntil(deadline) === 0) return this.#fail('empty');
-      this.#sleep(NOT_EMPTY, EMPTY_SLEEPERS, seen, msUntil(deadline));
-      slept = true;
+      this.#await(this.#itemOrShutdown, NOT_EMPTY, GETTERS, EMPTY_SLEEPERS, deadline);
+      waited = true;
     }
   }
 
@@ -246,13 +286,13 @@ export class Channel {
     const words = this.#words;
     const b = this.#base;
     let left: number;
-    this.#lock();
+    this.#lock(LOCK);
     try {
       left = words[b + UNFINISHED] - 1;
       if (left < 0) return false;
       Atomics.store(words, b + UNFINISHED, left);
     } finally {
-      this.#unlock();
+      this.#unlock(LOCK);
     }
     if (left === 0) Atomics.notify(words, b + UNFINISHED, Infinity);
     return true;
@@ -285,7 +325,9 @@ export class Channel {
     const words = this.#words;
     const b = this.#base;
     let unfinished: number;
-    this.#lock();
+    // Both locks: no getter or putter is between its look at the state and its registration.
+    this.#lock(LOCK);
+    if (this.#getLock !== LOCK) this.#lock(GET_LOCK);
     try {
       Atomics.store(words, b + SHUTDOWN, SHUT);
       if (immediate) {
@@ -296,7 +338,8 @@ export class Channel {
       Atomics.add(words, b + NOT_EMPTY, 1);
       Atomics.add(words, b + NOT_FULL, 1);
     } finally {
-      this.#unlock();
+      if (this.#getLock !== LOCK) this.#unlock(GET_LOCK);
+      this.#unlock(LOCK);
     }
     Atomics.notify(words, b + NOT_EMPTY, Infinity);
     Atomics.notify(words, b + NOT_FULL, Infinity);
@@ -308,40 +351,69 @@ export class Channel {
     return FAILED;
   }
 
-  #lock(): void {
+  /**
+   * The rest of put's room-making when the record does not fit as things are: compaction or
+   * growth moves records, so in FIFO order the getters' lock is taken too (always after the
+   * putters': one order, no deadlock).
+   */
+  #reserve(record: number): boolean {
+    if (this.#getLock === LOCK) return this.store.reserve(record);
+    this.#lock(GET_LOCK);
+    try {
+      return this.store.reserve(record);
+    } finally {
+      this.#unlock(GET_LOCK);
+    }
+  }
+
+  #lock(which: number): void {
     const words = this.#words;
-    const lock = this.#base + LOCK;
+    const lock = this.#base + which;
     if (mutexTryLock(words, lock)) return;
     // Held only for a few dozen nanoseconds at a time: wait for it spinning, not sleeping,
     // unless its holder was descheduled (then the spin runs out and we sleep in blockOn).
     for (let spin = 0; spin < LOCK_SPIN_LIMIT; spin++) {
       if (Atomics.load(words, lock) === UNLOCKED && mutexTryLock(words, lock)) return;
     }
-    mutexLockSlow(this.#words, this.#base + LOCK, Infinity, { kind: this.#identity.kind, object: this.#identity.object });
+    mutexLockSlow(words, lock, Infinity, { kind: this.#identity.kind, object: this.#identity.object });
   }
 
-  #unlock(): void {
-    mutexUnlock(this.#words, this.#base + LOCK);
+  #unlock(which: number): void {
+    mutexUnlock(this.#words, this.#base + which);
   }
+
+  readonly #itemOrShutdown = (): boolean => this.store.count() > 0 || this.isShutDown();
 
   /**
-   * Sleeps while the sequence word at `sequence` still reads `seen`, for at most `ms`: a short
-   * spin, then a registered sleep through blockOn. The caller re-checks its condition after.
+   * Waits, holding no lock, until `ready()` may be true or `deadline` passes; the caller then
+   * re-checks under its lock. First a short spin on `ready()` alone: a busy partner's next put
+   * (get) lands within it, and a spinning waiter writes nothing the partner reads. Then it
+   * registers in `waiters`, reads the `sequence` word, checks `ready()` once more and sleeps
+   * while the word is unchanged. The partner changes the count (an atomic RMW), then reads
+   * `waiters` and bumps `sequence` if anyone is registered. All sequentially consistent: either
+   * the partner sees our registration (and bumps the word we sleep on) or our second check sees
+   * its count: no wake-up is lost. Shutdown bumps both words unconditionally, after its flag.
    */
-  #sleep(sequence: number, sleepers: number, seen: number, ms: number): void {
+  #await(ready: () => boolean, sequence: number, waiters: number, sleepers: number, deadline: number): void {
+    for (let spin = 0; spin < SPIN_LIMIT; spin++) if (ready()) return;
     const words = this.#words;
     const b = this.#base;
-    for (let spin = 0; spin < SPIN_LIMIT; spin++) if (Atomics.load(words, b + sequence) !== seen) return;
-    if (ms === 0) return;
-    // Register before Atomics.wait re-checks the word, so a waker that bumps it after our
-    // registration also sees us and notifies (see the module comment).
-    Atomics.add(words, b + sleepers, 1);
+    Atomics.add(words, b + waiters, 1);
     try {
-      blockOn({ kind: this.#identity.kind, object: this.#identity.object, timeout: ms }, (left) =>
-        futexWait(words, b + sequence, seen, left),
-      );
+      const seen = Atomics.load(words, b + sequence);
+      const ms = msUntil(deadline);
+      if (ms === 0 || ready()) return;
+      // Semaphore's scheme: wakers call Atomics.notify only if someone may be asleep.
+      Atomics.add(words, b + sleepers, 1);
+      try {
+        blockOn({ kind: this.#identity.kind, object: this.#identity.object, timeout: ms }, (left) =>
+          futexWait(words, b + sequence, seen, left),
+        );
+      } finally {
+        Atomics.sub(words, b + sleepers, 1);
+      }
     } finally {
-      Atomics.sub(words, b + sleepers, 1);
+      Atomics.sub(words, b + waiters, 1);
     }
   }
 

@@ -14,7 +14,11 @@
  *            codec's bytes (value-codec.ts); padded to a multiple of 4
  *   trailer  (LIFO order only) u32, a copy of the header, so the last record can be found
  *
- * Live records lie in [HEAD, TOP). The three orders take from different places:
+ * Live records lie in [HEAD, TOP). In FIFO order, putters and getters hold different locks
+ * (channel.ts): putters own TOP, getters own HEAD, COUNT is atomic, and moving
+ * records (compaction, growth, clear) happens with both locks held. The store's words are
+ * spread over three cache lines: see the layout below. Other orders run under one
+ * lock. The three orders take from different places:
  *   fifo      the record at HEAD (HEAD moves up; records are never freed out of order)
  *   lifo      the record ending at TOP (TOP moves down; HEAD stays 0)
  *   priority  the record a binary heap of record offsets (a second growable buffer) says is
@@ -22,27 +26,29 @@
  *
  * Space: a new record goes at TOP. When it does not fit before the end, the live records are
  * moved down to offset 0 (compaction) if at most half the arena would then be used, else the
- * arena grows (doubling, up to MAX_STORE_BYTES). An empty store starts again at 0, so a queue
- * that is emptied often never compacts. Each byte is moved at most about once per pass.
+ * arena grows (doubling, up to MAX_STORE_BYTES). An empty store starts again at 0 (FIFO: at
+ * the next put), so a queue that is emptied often never compacts. Each byte is moved at most about once per pass.
  *
- * Invariants: LIVE is the sum of the live records' sizes; COUNT the number of live records
- * (and, in priority order, the heap's size); CAPACITY the arena's byte length, which only
+ * Invariants: LIVE (TOP - HEAD in FIFO order) is the sum of the live records' sizes; COUNT
+ * the number of live records (and, in priority order, the heap's size); CAPACITY the arena's byte length, which only
  * grows. Other threads rebuild their views of the arena when they see CAPACITY change.
  */
-import type { ValueDecoder } from './value-codec.ts';
-
 /** Which item a store gives back first. */
 export type ItemOrder = 'fifo' | 'lifo' | 'priority';
 
-// Words of a store inside its owner's Int32Array (at the base the owner gives).
-const COUNT = 0;
-const HEAD = 1;
-const TOP = 2;
-const LIVE = 3;
-const CAPACITY = 4;
-const HEAP_CAPACITY = 5;
-/** How many Int32 words a store uses in its owner's words. */
-export const STORE_WORDS = 6;
+// Words of a store inside its owner's Int32Array (relative to the base the owner gives), in
+// three groups a cache line (16 words) apart, so that in FIFO order a putter and a getter
+// working at once share only COUNT's line: the put side's words, the get side's HEAD, COUNT.
+const TOP = 0;
+/** Bytes of live records (FIFO order does not keep it: there it is TOP - HEAD). */
+const LIVE = 1;
+const CAPACITY = 2;
+const HEAP_CAPACITY = 3;
+const HEAD = 16;
+const COUNT = 32;
+/** How many Int32 words a store spans in its owner's words. */
+export const STORE_WORDS = COUNT + 1;
+
 
 /** Arena bytes a new store starts with. */
 const INITIAL_BYTES = 64 * 1024;
@@ -70,6 +76,9 @@ export const MAX_PAYLOAD_BYTES = MAX_STORE_BYTES - HEADER_BYTES - KEY_BYTES - TR
 
 const pad4 = (n: number): number => (n + 3) & ~3;
 
+/** What {@link ItemStore.pop} returns for an item that is not a number. */
+export const ENCODED: unique symbol = Symbol('encoded');
+
 /** The shared buffers of a store, as they travel in a descriptor. */
 export interface StoreBuffers {
   arena: SharedArrayBuffer;
@@ -80,6 +89,9 @@ export interface StoreBuffers {
 export class ItemStore {
   readonly order: ItemOrder;
   readonly buffers: StoreBuffers;
+  /** This thread's copy of the last item {@link pop} returned as {@link ENCODED}. */
+  encoded = new Uint8Array(256);
+  encodedSize = 0;
   readonly #words: Int32Array;
   readonly #base: number;
   /** Bytes before the payload and after it, for this order. */
@@ -87,11 +99,11 @@ export class ItemStore {
   readonly #suffix: number;
   // Views of the arena (and heap) as long as this thread last saw them; see #refresh.
   #capacity = 0;
-  #bytes = new Uint8Array(0);
-  #view = new DataView(this.#bytes.buffer);
+  #bytes: Uint8Array<SharedArrayBuffer> = new Uint8Array(new SharedArrayBuffer(0));
+  #view: DataView<SharedArrayBuffer> = new DataView(this.#bytes.buffer);
   #heapCapacity = 0;
-  #heap = new Uint32Array(0);
-  #sequence = new Float64Array(0);
+  #heap: Uint32Array<SharedArrayBuffer> = new Uint32Array(this.#bytes.buffer);
+  #sequence: Float64Array<SharedArrayBuffer> = new Float64Array(this.#bytes.buffer);
 
   constructor(words: Int32Array, base: number, order: ItemOrder, buffers: StoreBuffers) {
     this.#words = words;
@@ -127,16 +139,33 @@ export class ItemStore {
   }
 
   /**
-   * Makes room at TOP for a record of `recordBytes` (compacting or growing the arena). Returns
-   * false, changing nothing, if the arena at its largest could not hold it next to the live
-   * records: the caller waits for items to be taken.
+   * Whether a record of `recordBytes` fits at TOP as things are (the put side's fast path: in
+   * FIFO order, only the putters' lock is held). An empty FIFO store starts again at 0 here.
    */
-  reserve(recordBytes: number): boolean {
+  fits(recordBytes: number): boolean {
     this.#refresh();
     const words = this.#words;
     const b = this.#base;
-    if (words[b + TOP] + recordBytes <= this.#capacity && this.#heapHasRoom()) return true;
-    const need = words[b + LIVE] + recordBytes;
+    if (this.order === 'fifo' && Atomics.load(words, b + COUNT) === 0 && words[b + TOP] !== 0) {
+      // No getter touches HEAD or LIVE while COUNT is 0: each finished with them before its
+      // decrement of COUNT, and none reads them again before our next increment.
+      Atomics.store(words, b + HEAD, 0);
+      words[b + TOP] = 0;
+    }
+    return words[b + TOP] + recordBytes <= this.#capacity && this.#heapHasRoom();
+  }
+
+  /**
+   * Makes room at TOP for a record of `recordBytes` (compacting or growing the arena). Returns
+   * false, changing nothing, if the arena at its largest could not hold it next to the live
+   * records: the caller waits for items to be taken. The caller must exclude getters too (it
+   * moves records).
+   */
+  reserve(recordBytes: number): boolean {
+    if (this.fits(recordBytes)) return true;
+    const words = this.#words;
+    const b = this.#base;
+    const need = this.#live() + recordBytes;
     if (need > MAX_STORE_BYTES) return false;
     if (need > this.#capacity / 2) {
       let capacity = this.#capacity;
@@ -173,7 +202,7 @@ export class ItemStore {
     const record = this.recordBytes(size);
     if (this.order === 'lifo') view.setUint32(at + record - TRAILER_BYTES, header, true);
     words[b + TOP] = at + record;
-    words[b + LIVE] += record;
+    if (this.order !== 'fifo') words[b + LIVE] += record;
     if (this.order === 'priority') {
       const sequence = this.#sequence[0]++;
       view.setFloat64(at + HEADER_BYTES, priority, true);
@@ -184,8 +213,13 @@ export class ItemStore {
     Atomics.add(words, b + COUNT, 1);
   }
 
-  /** Removes and returns the next item in this store's order. The store must not be empty. */
-  pop(decoder: ValueDecoder): unknown {
+  /**
+   * Removes the next item in this store's order (the store must not be empty) and returns it
+   * if it is a number; else returns {@link ENCODED}, with its encoding copied to
+   * {@link encoded}`[0, encodedSize)` (decoded by the caller once the lock is released: a
+   * private copy decodes several times faster than views of a growable shared buffer).
+   */
+  pop(): number | typeof ENCODED {
     this.#refresh();
     const words = this.#words;
     const b = this.#base;
@@ -193,7 +227,7 @@ export class ItemStore {
     let at: number;
     let header: number;
     if (this.order === 'fifo') {
-      at = words[b + HEAD];
+      at = Atomics.load(words, b + HEAD);
       header = view.getUint32(at, true);
     } else if (this.order === 'lifo') {
       header = view.getUint32(words[b + TOP] - TRAILER_BYTES, true);
@@ -204,7 +238,18 @@ export class ItemStore {
     }
     const size = header & SIZE_MASK;
     const payload = at + this.#prefix;
-    const item = header & NUMBER_FLAG ? view.getFloat64(payload, true) : decoder.decode(this.#bytes, payload, payload + size);
+    let item: number | typeof ENCODED;
+    if (header & NUMBER_FLAG) {
+      item = view.getFloat64(payload, true);
+    } else {
+      if (size > this.encoded.length) this.encoded = new Uint8Array(Math.max(size, 2 * this.encoded.length));
+      const bytes = this.#bytes;
+      const into = this.encoded;
+      if (size <= 16) for (let i = 0; i < size; i++) into[i] = bytes[payload + i];
+      else into.set(bytes.subarray(payload, payload + size));
+      this.encodedSize = size;
+      item = ENCODED;
+    }
     this.#remove(at, this.recordBytes(size));
     return item;
   }
@@ -222,13 +267,18 @@ export class ItemStore {
   #remove(at: number, record: number): void {
     const words = this.#words;
     const b = this.#base;
+    if (this.order === 'fifo') {
+      // Getters and putters hold different locks in FIFO order: HEAD first, COUNT last, so
+      // a putter that sees COUNT 0 knows we are done with HEAD (see fits).
+      Atomics.store(words, b + HEAD, at + record);
+      Atomics.sub(words, b + COUNT, 1);
+      return;
+    }
     words[b + LIVE] -= record;
     Atomics.sub(words, b + COUNT, 1);
     if (words[b + COUNT] === 0) {
       // Empty: start again at the bottom, so a queue emptied often never needs to compact.
       words[b + HEAD] = words[b + TOP] = 0;
-    } else if (this.order === 'fifo') {
-      words[b + HEAD] = at + record;
     } else if (this.order === 'lifo') {
       words[b + TOP] = at;
     } else {
@@ -242,6 +292,13 @@ export class ItemStore {
       }
       words[b + HEAD] = head;
     }
+  }
+
+  /** Bytes of live records. In FIFO order, with both locks held (HEAD is the getters'). */
+  #live(): number {
+    const words = this.#words;
+    const b = this.#base;
+    return this.order === 'fifo' ? words[b + TOP] - words[b + HEAD] : words[b + LIVE];
   }
 
   /** Moves the live records down to offset 0 (priority order: and re-points the heap). */

@@ -173,6 +173,24 @@ try { q.get(); } catch (error) { console.log((error as Error).name); }
     expect(out).toEqual(['got 5 shut down 3', 'ShutDown', 'ShutDown']);
   });
 
+  it('shutdown wakes a putter blocked on a full queue with ShutDown; the items stay to be got', async () => {
+    const out = await lines(`import { Thread, Queue, sleep } from 'interleave';
+function put(q: Queue<number>, log: Queue<string>) {
+  try { q.put(2); log.put('put returned'); } catch (error) { log.put('put ' + (error as Error).name); }
+}
+const q = new Queue<number>(1);
+const log = new Queue<string>();
+q.put(1);
+const t = new Thread({ target: put, args: [q, log] });
+t.start();
+sleep(50);
+q.shutdown();
+t.join();
+console.log(log.get(), q.get());
+`);
+    expect(out).toEqual(['put ShutDown 1']);
+  });
+
   it('shutdown(immediate) drops the items and wakes putters, getters and joiners', async () => {
     const out = await lines(`import { Thread, Queue, ShutDown, sleep } from 'interleave';
 function put(q: Queue<number>, log: Queue<string>) {
@@ -192,6 +210,25 @@ console.log('size', q.qsize());
 try { q.get(); } catch (error) { console.log('get', (error as Error).name); }
 `);
     expect(out).toEqual(['join returned, put ShutDown', 'size 0', 'get ShutDown']);
+  });
+
+  it('hands the GIL over while waiting (gil: true): a bounded producer/consumer still completes', async () => {
+    const { end, lines: out } = await run(
+      pool,
+      `import { Thread, Queue } from 'interleave';
+function produce(q: Queue<number>, n: number) { for (let i = 0; i < n; i++) q.put(i); q.put(-1); }
+const q = new Queue<number>(2);
+const t = new Thread({ target: produce, args: [q, 2000] });
+t.start();
+let sum = 0;
+for (let x = q.get(); x !== -1; x = q.get()) sum += x;
+t.join();
+console.log(sum);
+`,
+      { gil: true, timeout: 20_000 },
+    );
+    expect(end.status, end.message).toBe('finished');
+    expect(out).toEqual(['1999000']);
   });
 
   it('is reported as a deadlock when a consumer waits on a queue nobody will fill', async () => {

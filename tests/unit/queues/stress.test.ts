@@ -56,8 +56,10 @@ describe('queue stress (8 threads)', () => {
     ['LifoQueue', '', 4, 4, 50_000],
     ['PriorityQueue', '', 4, 4, 50_000],
   ];
-  for (const [queue, maxsize, producers, consumers, perProducer] of cases) {
-    it(`${queue}(${maxsize}): ${producers} producers × ${perProducer} items, ${consumers} consumers`, async () => {
+  /** Each case runs this many times: a lost or doubled item may show up only in some interleavings. */
+  const ROUNDS = 3;
+  for (let round = 1; round <= ROUNDS; round++) for (const [queue, maxsize, producers, consumers, perProducer] of cases) {
+    it(`${queue}(${maxsize}): ${producers} producers × ${perProducer} items, ${consumers} consumers (round ${round})`, async () => {
       const source = stressProgram(queue, producers, consumers, perProducer).replace('QUEUE_MAXSIZE', maxsize || '0');
       const { end, lines } = await run(pool, source, { timeout: 40_000 });
       expect(end.status, `${end.message}\n${lines.join('\n')}`).toBe('finished');
