@@ -34,7 +34,9 @@ export default defineConfig({
         server: { headers: isolationHeaders },
         test: {
           name: 'browser',
-          include: ['tests/browser/**/*.test.ts'],
+          // The codec also runs here: Chromium refuses shared memory in TextEncoder/TextDecoder,
+          // a path Node never takes.
+          include: ['tests/browser/**/*.test.ts', 'tests/unit/value-codec.test.ts'],
           testTimeout: 30_000,
           browser: {
             enabled: true,
