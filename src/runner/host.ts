@@ -17,6 +17,7 @@ import { DEFAULT_SWITCH_INTERVAL_MS } from '../runtime/internal/gil.ts';
 import { createOutputRing, drainOutputRing, wallClock } from '../runtime/internal/output.ts';
 import { drainTrace, type TraceRecord } from '../runtime/internal/trace.ts';
 import { RUN_COUNTER_WORDS, type Job, type ThreadFailure, type WorkerToHost } from '../runtime/platform/protocol.ts';
+import { recordExit } from '../runtime/process.ts';
 import { MAIN_THREAD_ID, MAIN_THREAD_NAME } from '../runtime/thread.ts';
 import type { PooledWorker, WorkerPool } from './pool.ts';
 import type { CompiledModules, RunEvent, RunOptions, RunStatus } from './protocol.ts';
@@ -59,6 +60,8 @@ interface ThreadRecord {
   /** Null once the worker is given back or discarded. */
   worker: PooledWorker | null;
   done: boolean;
+  /** A process's own state (its exit code), when the thread is a Process. */
+  process?: SharedArrayBuffer;
 }
 
 let runs = 0;
@@ -89,6 +92,8 @@ class Run implements RunHandle {
   readonly #threads = new Map<number, ThreadRecord>();
   readonly #startedAt = wallClock();
   readonly #timers: ReturnType<typeof setInterval>[] = [];
+  /** Threads terminated (Process.terminate) before their start request arrived. */
+  readonly #terminatedEarly = new Set<number>();
   #mainFailure: ThreadFailure | undefined;
   #lastEpoch = -1;
   #stableSamples = 0;
@@ -124,8 +129,14 @@ class Run implements RunHandle {
   }
 
   #startThread(id: number, name: string, daemon: boolean, output: SharedArrayBuffer, spec?: Job['spec']): void {
+    if (this.#terminatedEarly.delete(id)) {
+      const thread = { id, name, daemon, output, worker: null, done: false };
+      this.#threads.set(id, thread);
+      this.#stopThread(thread);
+      return;
+    }
     const worker = this.#pool.take();
-    this.#threads.set(id, { id, name, daemon, output, worker, done: false });
+    this.#threads.set(id, { id, name, daemon, output, worker, done: false, process: spec?.process?.state });
     worker.lend(
       (message) => this.#receive(message),
       (error) => this.#workerFailed(id, error),
@@ -154,9 +165,33 @@ class Run implements RunHandle {
       this.#startThread(message.threadId, message.name, message.daemon, message.output, message.spec);
       return;
     }
+    if (message.type === 'terminate') {
+      this.#terminateThread(message.threadId);
+      return;
+    }
     const thread = this.#threads.get(message.threadId);
     if (!thread || thread.done) return;
     this.#finishThread(thread, message.error);
+  }
+
+  /**
+   * Process.terminate(): stops the worker running thread `id` (the pool replaces it), then marks
+   * the thread done, so joiners wake only once it has really stopped.
+   */
+  #terminateThread(id: number): void {
+    const thread = this.#threads.get(id);
+    // From another worker than the one that started it, the request may overtake the start.
+    if (!thread) this.#terminatedEarly.add(id);
+    else if (!thread.done) this.#stopThread(thread);
+  }
+
+  #stopThread(thread: ThreadRecord): void {
+    const id = thread.id;
+    if (thread.worker) this.#pool.discard(thread.worker);
+    thread.worker = null;
+    this.#control.setThreadState(id, THREAD_DONE);
+    this.#control.bumpEpoch();
+    this.#finishThread(thread, undefined);
   }
 
   /** A worker died under a thread (it could not load, or crashed): the thread ends with an error. */
@@ -168,6 +203,7 @@ class Run implements RunHandle {
       this.#control.setThreadState(id, THREAD_DONE);
       this.#control.bumpEpoch();
     }
+    if (thread.process) recordExit(thread.process, true);
     const failure = { name: 'Error', message: `The worker running ${thread.name} failed: ${error.message}`, stack: '' };
     if (id !== MAIN_THREAD_ID) this.#emit([this.#line(thread, 'error', `Exception in thread ${thread.name}:\n${failure.message}`)]);
     if (thread.worker) this.#pool.discard(thread.worker);

@@ -82,3 +82,12 @@ export class EOFError extends Error {
 export class BrokenPipeError extends Error {
   override name = 'BrokenPipeError';
 }
+
+/**
+ * The Future was cancelled (`future.cancel()`, or `shutdown({ cancelFutures: true })`) before
+ * its task started, so it has no result: `result()` and `exception()` throw this. As Python's
+ * `concurrent.futures.CancelledError`.
+ */
+export class CancelledError extends Error {
+  override name = 'CancelledError';
+}

@@ -19,8 +19,17 @@ export { Pipe, Connection } from './pipe.ts';
 export type { PipeOptions, RecvOptions } from './pipe.ts';
 export { Value, SharedArray } from './shared-value.ts';
 export type { SharedType, SharedTypeValue, SharedTypedArray, SharedValueOptions } from './shared-value.ts';
+export { Process } from './process.ts';
+export type { ProcessOptions } from './process.ts';
+export { ThreadPoolExecutor, ProcessPoolExecutor } from './executor.ts';
+export type { ExecutorOptions, MapOptions, ShutdownOptions } from './executor.ts';
+export { Future, asCompleted, wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED } from './future.ts';
+export type { WaitOptions } from './future.ts';
+export { Manager, ManagerDict, ManagerList } from './manager.ts';
+export type { ManagerKey } from './manager.ts';
 export {
   BrokenBarrierError,
+  CancelledError,
   BrokenPipeError,
   DeadlockError,
   Empty,

@@ -21,7 +21,7 @@ import {
   THREAD_STARTING,
   type ControlBlock,
 } from './internal/control-block.ts';
-import { registerKind, SHARE } from './internal/share.ts';
+import { registerKind, SHARE, type ShareDescriptor } from './internal/share.ts';
 import { trace } from './internal/trace.ts';
 import { OP_SLEEP } from './internal/trace-ops.ts';
 
@@ -173,7 +173,7 @@ export class Thread {
   }
 
   /** Sent to another thread, a Thread becomes a view of the same thread (by id). */
-  [SHARE](): { $interleave: 'thread'; id: number; name: string; daemon: boolean } {
+  [SHARE](): ShareDescriptor {
     const { id, name, daemon } = record(this);
     if (id === 0) throw new Error(`Only a started thread can be passed to another thread (${name} was not started).`);
     return { $interleave: 'thread', id, name, daemon };

@@ -36,6 +36,9 @@ export const OBJECT_KINDS = [
   'pipe',
   'value',
   'shared-array',
+  'executor',
+  'manager-dict',
+  'manager-list',
 ] as const;
 /** A kind of shared object (a primitive). */
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
@@ -61,6 +64,9 @@ export const KIND_LABELS: Record<WaitKind, string> = {
   pipe: 'Pipe',
   value: 'Value',
   'shared-array': 'SharedArray',
+  executor: 'Executor',
+  'manager-dict': 'Manager dict',
+  'manager-list': 'Manager list',
   join: 'join',
   sleep: 'sleep',
 };

@@ -198,6 +198,11 @@ function describeWait(wait: WaitSnapshot, byId: Map<number, ThreadSnapshot>): st
     case 'value':
     case 'shared-array':
       return `waits${where} on ${label(wait)}.`;
+    case 'executor':
+      return `waits${where} on ${label(wait)}: for a task's result, or (a pool worker) for a task to run.`;
+    case 'manager-dict':
+    case 'manager-list':
+      return `waits${where} for ${label(wait)}.`;
     case 'sleep':
       return `sleeps${where}.`;
   }

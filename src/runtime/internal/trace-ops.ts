@@ -26,6 +26,14 @@ export const TRACE_OPS = [
   'close', //           a pipe Connection was closed
   'read', //            a shared Value / SharedArray element was read; arg: the value (SharedArray: the index)
   'write', //           a shared Value / SharedArray element was written; arg: as for read
+  'terminate', //       Process.terminate / kill; object: the process's thread id; arg: the exit code it gets
+  'exit', //            a process ended; object: its thread id; arg: its exit code
+  'submit', //          a task went into an executor's queue; object: the executor; arg: tasks queued after
+  'task-start', //      a pool worker took a task; object: the executor; arg: tasks queued after
+  'task-end', //        a task finished; object: the executor; arg: the future's index
+  'cancel', //          a pending future was cancelled; object: the executor; arg: the future's index
+  'manager-read', //    a Manager dict/list was read; object: the container; arg: its size
+  'manager-write', //   a Manager dict/list was changed; object: the container; arg: its size after
 ] as const;
 
 /** The name of a trace operation. */
@@ -54,3 +62,11 @@ export const OP_RECV = 19;
 export const OP_CLOSE = 20;
 export const OP_READ = 21;
 export const OP_WRITE = 22;
+export const OP_TERMINATE = 23;
+export const OP_EXIT = 24;
+export const OP_SUBMIT = 25;
+export const OP_TASK_START = 26;
+export const OP_TASK_END = 27;
+export const OP_CANCEL = 28;
+export const OP_MANAGER_READ = 29;
+export const OP_MANAGER_WRITE = 30;

@@ -29,8 +29,10 @@ export function browserHostLink(): HostLink {
     postMessage(message: unknown): void;
     addEventListener(type: string, listener: (event: any) => void): void;
   };
+  const post = scope.postMessage.bind(scope);
+  sealWorkerScope(scope);
   return {
-    post: (message: WorkerToHost) => scope.postMessage(message),
+    post: (message: WorkerToHost) => post(message),
     onMessage: (listener) => scope.addEventListener('message', (event: MessageEvent) => listener(event.data)),
     onUncaughtError: (listener) => {
       scope.addEventListener('error', (event: ErrorEvent) => {
@@ -46,6 +48,31 @@ export function browserHostLink(): HostLink {
     releaseModuleUrl: (url) => URL.revokeObjectURL(url),
     importModule: importByUrl,
   };
+}
+
+/**
+ * A snippet runs in this worker's global scope, and the runtime's messages to the host go
+ * through its postMessage: a snippet that posted a look-alike message could end its own run,
+ * and one that called close() would kill a worker the pool still counts on. Both are replaced,
+ * on the scope and its prototypes, by functions that explain what to do instead; the runtime
+ * keeps the original postMessage (bound above).
+ */
+function sealWorkerScope(scope: object): void {
+  const unavailable = (name: string, instead: string) =>
+    function (): never {
+      throw new Error(`${name}() is not available in an Interleave thread: the runtime needs it to talk to the page. ${instead}`);
+    };
+  const replacements: Record<string, () => never> = {
+    postMessage: unavailable('postMessage', 'To send data to another thread, use a Queue or a Pipe; to print, use console.log.'),
+    close: unavailable('close', 'To end a thread, return from its function.'),
+  };
+  for (let target: object | null = scope; target && target !== Object.prototype; target = Object.getPrototypeOf(target)) {
+    for (const [name, replacement] of Object.entries(replacements)) {
+      if (Object.prototype.hasOwnProperty.call(target, name)) {
+        Object.defineProperty(target, name, { value: replacement, writable: false, configurable: false });
+      }
+    }
+  }
 }
 
 // Built with Function, not written as `import(url)`: Vite's dev server rewrites a dynamic import

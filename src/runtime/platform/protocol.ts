@@ -12,7 +12,9 @@ export type FunctionRef =
    * Any other function (an arrow, a closure): its source text, evaluated in the thread; `at` is
    * where that text is in the compiled modules (so the thread's stack lines are snippet lines).
    */
-  | { kind: 'source'; source: string; at?: { module: 'main' | 'thread'; line: number; column: number } };
+  | { kind: 'source'; source: string; at?: { module: 'main' | 'thread'; line: number; column: number } }
+  /** A function of the runtime itself (an executor's worker loop), by its registered name. */
+  | { kind: 'runtime'; name: string };
 
 /** What a new thread runs, as it can be sent to another worker. */
 export interface ThreadSpec {
@@ -24,6 +26,13 @@ export interface ThreadSpec {
   target?: FunctionRef;
   /** The `args` option, encoded with encodeForThread. */
   args: unknown;
+  /** Set when the thread is a Process: its own state (exit code) words, see process.ts. */
+  process?: { state: SharedArrayBuffer };
+  /**
+   * The GIL words of the process this thread belongs to, when that is not the main program
+   * (each process has its own GIL, as in CPython); absent: the run's GIL in the control block.
+   */
+  gil?: SharedArrayBuffer;
 }
 
 /** The program a run executes (see CompiledProgram in src/runner/compile.ts). */
@@ -64,8 +73,10 @@ export const RUN_COUNTER = {
   threadNumber: 0,
   /** The next output line's sequence number (output.ts). */
   outputSequence: 1,
+  /** The last number given to a process ("Process-N", and its pid). */
+  processNumber: 2,
 } as const;
-export const RUN_COUNTER_WORDS = 2;
+export const RUN_COUNTER_WORDS = 3;
 
 export type HostToWorker = { type: 'job'; job: Job };
 
@@ -95,4 +106,6 @@ export type WorkerToHost =
       output: SharedArrayBuffer;
     }
   /** The job ended; `error` is set when the thread's code threw. */
-  | { type: 'done'; run: number; threadId: number; error?: ThreadFailure };
+  | { type: 'done'; run: number; threadId: number; error?: ThreadFailure }
+  /** `Process.terminate()`: stop the worker running thread `threadId` now (the pool replaces it). */
+  | { type: 'terminate'; run: number; threadId: number };

@@ -10,7 +10,9 @@ import { setGilHooks } from '../internal/blocking.ts';
 import { enterThread, leaveThread } from '../internal/context.ts';
 import { ControlBlock, THREAD_DONE, THREAD_RUNNING } from '../internal/control-block.ts';
 import { formatArgs } from '../internal/format.ts';
-import { Gil } from '../internal/gil.ts';
+import { Gil, GIL_WORDS } from '../internal/gil.ts';
+import { setJobServices } from '../internal/job-services.ts';
+import { registerRuntimeFunction } from '../internal/runtime-functions.ts';
 import { captureConsole, createOutputRing, setOutputRing, writeOutput } from '../internal/output.ts';
 import { decodeFromThread, setFunctionReviver } from '../internal/share.ts';
 import {
@@ -25,8 +27,9 @@ import { trace } from '../internal/trace.ts';
 import { OP_THREAD_END, OP_THREAD_START } from '../internal/trace-ops.ts';
 import { RUN_COUNTER, type Job, type ThreadFailure } from '../platform/protocol.ts';
 import type { HostLink } from '../platform/types.ts';
+import { attachProcess, Process, recordExit } from '../process.ts';
 import { mainThread, setCurrentThread, setThreadLauncher, threadView, type Thread } from '../thread.ts';
-import { describeThread, explainClosureVariable, locateSource, resolveFunction } from './targets.ts';
+import { describeFunction, describeThread, explainClosureVariable, locateSource, resolveFunction } from './targets.ts';
 import { cancelPendingTimers, trackTimers } from './timers.ts';
 
 type Namespace = Record<string, unknown>;
@@ -47,6 +50,10 @@ let active: Job | null = null;
 export function serveJobs(link: HostLink): void {
   globalThis.__interleave = runtime;
   globalThis.__interleaveGilTick = noop;
+  // The runtime's own functions (sleep…) can be sent as targets and tasks: by name.
+  for (const [name, value] of Object.entries(runtime)) {
+    if (typeof value === 'function' && !/^[A-Z]/.test(name)) registerRuntimeFunction(name, value as (...args: unknown[]) => unknown);
+  }
   captureConsole();
   trackTimers();
   link.onUncaughtError((error) => {
@@ -70,7 +77,8 @@ async function runJob(link: HostLink, job: Job): Promise<void> {
   const counters = new Int32Array(job.counters);
   setOutputRing(job.output, counters.subarray(RUN_COUNTER.outputSequence, RUN_COUNTER.outputSequence + 1));
   active = job;
-  const gil = job.gil ? new Gil(control.gilWords, job.switchIntervalMs) : null;
+  // A process has its own GIL (spec.gil), shared with the threads it starts.
+  const gil = job.gil ? new Gil(job.spec?.gil ? new Int32Array(job.spec.gil) : control.gilWords, job.switchIntervalMs) : null;
   setGilHooks(gil && { beforeBlock: () => gil.release(), afterBlock: () => gil.acquire() });
   globalThis.__interleaveGilTick = gil ? () => gil.tick() : noop;
 
@@ -80,6 +88,8 @@ async function runJob(link: HostLink, job: Job): Promise<void> {
     nextThreadNumber: () => Atomics.add(counters, RUN_COUNTER.threadNumber, 1) + 1,
     launch(thread: Thread, allocate: () => number) {
       const spec = describeThread(thread, threadExports, job.program);
+      const gilBuffer = spec.process ? new SharedArrayBuffer(GIL_WORDS * Int32Array.BYTES_PER_ELEMENT) : job.spec?.gil;
+      if (gilBuffer) spec.gil = gilBuffer;
       const threadId = allocate();
       const output = createOutputRing();
       try {
@@ -92,6 +102,16 @@ async function runJob(link: HostLink, job: Job): Promise<void> {
         throw new TypeError(`${thread.name} could not be started: its arguments cannot be sent to another thread (${(error as Error).message}).`);
       }
     },
+  });
+
+  setJobServices({
+    terminate: (threadId) => link.post({ type: 'terminate', run: job.run, threadId }),
+    nextProcessNumber: () => Atomics.add(counters, RUN_COUNTER.processNumber, 1) + 1,
+    packFunction: (fn) => describeFunction(fn, threadExports, job.program),
+    unpackFunction: (ref) => resolveFunction(ref, threadExports, runtime as unknown as Namespace),
+    explainError: (error, ref, threadName) =>
+      explainUnsharedVariable(error, job.program.topLevelVariables, threadName) ??
+      (ref.kind === 'source' ? explainClosureVariable(error, threadName) : null),
   });
 
   // Functions that travel as text (a Barrier's action) see what a source target sees.
@@ -139,7 +159,7 @@ async function runJob(link: HostLink, job: Job): Promise<void> {
     failure = describeFailure(explained || error);
     // A thread's uncaught error is reported in its own output, after what it printed, and the
     // other threads go on; the main thread's ends the run (the host reports it).
-    if (job.spec) writeOutput('error', `Exception in thread ${job.name}:\n${failure.stack}`);
+    if (job.spec) writeOutput('error', `Exception in ${job.spec.process ? 'process' : 'thread'} ${job.name}:\n${failure.stack}`);
   } finally {
     gil?.release();
     const cancelled = cancelPendingTimers();
@@ -151,6 +171,7 @@ async function runJob(link: HostLink, job: Job): Promise<void> {
           `await new Promise((resolve) => setTimeout(resolve, ms)).`,
       );
     }
+    if (job.spec?.process) recordExit(job.spec.process.state, failure !== undefined);
     trace(OP_THREAD_END, id, 0);
     // DONE, then notify: a joiner waiting on the state word wakes (control-block.ts).
     control.setThreadState(id, THREAD_DONE);
@@ -158,6 +179,7 @@ async function runJob(link: HostLink, job: Job): Promise<void> {
     active = null;
     setCurrentThread(null);
     setThreadLauncher(null);
+    setJobServices(null);
     setFunctionReviver(null);
     setGilHooks(null);
     globalThis.__interleaveGilTick = noop;
@@ -174,8 +196,9 @@ function reviveThread(job: Job, exports: Namespace): Thread {
   const spec = job.spec!;
   const target = spec.target && resolveFunction(spec.target, exports, runtime as unknown as Namespace);
   const args = decodeFromThread(spec.args) as unknown[];
-  const subclass = spec.className ? (exports[spec.className] as Function) : undefined;
+  const subclass = spec.className ? (exports[spec.className] as Function) : spec.process ? Process : undefined;
   const thread = threadView(job.threadId, job.name, job.daemon, { prototype: subclass?.prototype, target, args });
+  if (spec.process) attachProcess(thread, spec.process.state);
   if (spec.fields) Object.assign(thread, decodeFromThread(spec.fields));
   return thread;
 }

@@ -6,7 +6,9 @@
  */
 import type { FunctionRef, JobProgram, ThreadSpec } from '../platform/protocol.ts';
 import { encodeForThread } from '../internal/share.ts';
+import { runtimeFunction, runtimeFunctionName } from '../internal/runtime-functions.ts';
 import { SNIPPET_SOURCE_URLS } from '../internal/snippet-stack.ts';
+import { isolateForProcess, Process, processState } from '../process.ts';
 import { Thread, threadCall } from '../thread.ts';
 
 type Namespace = Record<string, unknown>;
@@ -20,9 +22,13 @@ const NATIVE_CODE = /\{\s*\[native code\]\s*\}\s*$/;
  */
 export function describeThread(thread: Thread, exports: Namespace, program: JobProgram): ThreadSpec {
   const { target, args } = threadCall(thread);
-  const spec: ThreadSpec = { args: encodeForThread(args, 'args') };
+  // A process gets copies of the plain shared memory it is given (process.ts).
+  const state = processState(thread);
+  const own = state ? isolateForProcess : <T>(value: T) => value;
+  const spec: ThreadSpec = { args: encodeForThread(own(args), 'args') };
+  if (state) spec.process = { state };
   const subclass = thread.constructor as Function;
-  if (subclass !== Thread) {
+  if (subclass !== Thread && subclass !== Process) {
     const exported = exports[subclass.name];
     if (typeof exported !== 'function' || sourceOf(exported) !== sourceOf(subclass)) {
       throw new Error(
@@ -32,13 +38,19 @@ export function describeThread(thread: Thread, exports: Namespace, program: JobP
     }
     spec.className = subclass.name;
     // Own enumerable fields only: the Thread's own state is not a field (see thread.ts).
-    spec.fields = encodeForThread({ ...thread }, `this (a ${subclass.name})`);
+    spec.fields = encodeForThread(own({ ...thread }), `this (a ${subclass.name})`);
   }
   if (target) spec.target = describeFunction(target, exports, program);
   return spec;
 }
 
-function describeFunction(fn: Function, exports: Namespace, program: JobProgram): FunctionRef {
+/**
+ * How `fn` travels to another worker: by name when it is a top-level function of the snippet
+ * (or a runtime function), else as source text. Throws for built-in and bound functions.
+ */
+export function describeFunction(fn: Function, exports: Namespace, program: JobProgram): FunctionRef {
+  const runtimeName = runtimeFunctionName(fn);
+  if (runtimeName !== undefined) return { kind: 'runtime', name: runtimeName };
   const source = sourceOf(fn);
   if (NATIVE_CODE.test(source)) {
     throw new TypeError(
@@ -74,6 +86,7 @@ export function locateSource(source: string, program: JobProgram): { module: 'ma
  */
 export function resolveFunction(ref: FunctionRef, exports: Namespace, runtime: Namespace): (...args: unknown[]) => unknown {
   if (ref.kind === 'export') return exports[ref.name] as (...args: unknown[]) => unknown;
+  if (ref.kind === 'runtime') return runtimeFunction(ref.name);
   const scope: Namespace = { ...runtime, ...exports };
   const names = Object.keys(scope);
   const open = `(function (${names.join(', ')}) { return (`;
