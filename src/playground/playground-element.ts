@@ -16,6 +16,8 @@ interface EmbeddedExample {
   options: RunOptions;
 }
 
+/** Set while a run is in progress; still set after a reload only if the tab died mid-run. */
+const RUNNING_KEY = 'interleave:running';
 const EDITING_HINT = 'Editing. Ctrl+Enter (⌘+Enter) runs; Escape, then Tab, leaves the editor.';
 const runner = new RunnerClient();
 /** The playground whose program is running; starting another run stops it first. */
@@ -58,7 +60,21 @@ class InterleavePlayground extends HTMLElement {
     this.addEventListener('focusout', (event) => {
       if (!this.contains(event.relatedTarget as Node | null) && this.#notice.textContent === EDITING_HINT) this.#say('');
     });
+    this.#reportCrashedRun();
     this.dataset.ready = '';
+  }
+
+  /**
+   * A program that exhausts memory can take the whole tab down (Chromium ends the page's
+   * process when a worker runs out of memory). Edits are saved as they are typed, so nothing is
+   * lost; after the reload, this says what happened.
+   */
+  #reportCrashedRun(): void {
+    if (sessionStore()?.getItem(RUNNING_KEY) !== this.#example.id) return;
+    sessionStore()?.removeItem(RUNNING_KEY);
+    this.#status.dataset.status = 'error';
+    this.#status.textContent =
+      'Error: the last run of this example ended abruptly and the page reloaded. It most likely ran out of memory. Your code is kept.';
   }
 
   get exampleId(): string {
@@ -171,6 +187,7 @@ class InterleavePlayground extends HTMLElement {
     if (active && active !== this) await active.stop();
     if (this.#running) await this.stop();
     active = this;
+    sessionStore()?.setItem(RUNNING_KEY, this.#example.id);
     this.#setRunning(true);
     this.#output.clear();
     this.#editor?.setMarkers([]);
@@ -197,6 +214,7 @@ class InterleavePlayground extends HTMLElement {
   }
 
   #finish(end: EndEvent): void {
+    sessionStore()?.removeItem(RUNNING_KEY);
     this.#output.flush();
     if (active === this) active = null;
     this.#setRunning(false);
@@ -208,6 +226,14 @@ class InterleavePlayground extends HTMLElement {
     if (end.line !== undefined && end.message) {
       this.#editor?.setMarkers([{ line: end.line, column: end.column ?? 1, message: end.message }]);
     }
+  }
+}
+
+function sessionStore(): Storage | null {
+  try {
+    return globalThis.sessionStorage ?? null;
+  } catch {
+    return null;
   }
 }
 
@@ -233,6 +259,9 @@ function formatDuration(ms: number): string {
 }
 
 customElements.define('interleave-playground', InterleavePlayground);
+
+// Leaving the page normally is not a crash (a crash fires no pagehide).
+addEventListener('pagehide', () => sessionStore()?.removeItem(RUNNING_KEY));
 
 // A share link (#run=…) loads its code into the matching playground; it never runs it.
 void readShareHash(location.hash).then((shared) => {

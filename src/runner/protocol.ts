@@ -5,11 +5,14 @@
 /** How a run ended. */
 export type RunStatus = 'finished' | 'error' | 'deadlock' | 'timed-out' | 'stopped';
 
+/** The page's time limit for a run when an example sets none: runaway programs end by themselves. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
 /** Options a run takes; examples declare them in their `.expect.ts` file. */
 export interface RunOptions {
   /** Simulate a global interpreter lock (see the GIL article). */
   gil?: boolean;
-  /** Time limit in ms; the run stops with status 'timed-out' after it. */
+  /** Time limit in ms; the run stops with status 'timed-out' after it (in the page: DEFAULT_TIMEOUT_MS). */
   timeout?: number;
   /** Most threads the program may start at once. */
   maxThreads?: number;

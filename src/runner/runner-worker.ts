@@ -9,7 +9,7 @@ import { browserPlatform } from '../runtime/platform/browser.ts';
 import { EventPacer } from './event-pacer.ts';
 import { runProgram, type RunHandle } from './host.ts';
 import { WorkerPool } from './pool.ts';
-import type { CompiledModules, RunEvent, RunRequest } from './protocol.ts';
+import { DEFAULT_TIMEOUT_MS, type CompiledModules, type RunEvent, type RunRequest } from './protocol.ts';
 
 const pool = new WorkerPool(browserPlatform);
 let current: RunHandle | null = null;
@@ -39,7 +39,8 @@ const runner = {
     if ('type' in program) {
       pacer.push([program]);
     } else {
-      const handle = runProgram(pool, program, request.options, (events) => pacer.push(events));
+      const options = { timeout: DEFAULT_TIMEOUT_MS, ...request.options };
+      const handle = runProgram(pool, program, options, (events) => pacer.push(events));
       current = handle;
       await handle.result;
       if (current === handle) current = null;

@@ -220,3 +220,69 @@ for (const theme of ['light', 'dark']) {
     expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   });
 }
+
+test('a thrown non-Error value is reported plainly', async ({ page }) => {
+  await page.goto(threads);
+  const region = playground(page, 'Start and join');
+  await replaceCode(page, region, 'throw { code: 7 };');
+  await runAndWait(region, /Error/);
+  await expect(region.getByRole('status')).toContainText('code: 7');
+});
+
+test('a program cannot fake the runtime’s messages or close its worker', async ({ page }) => {
+  await page.goto(threads);
+  const region = playground(page, 'Start and join');
+  await replaceCode(
+    page,
+    region,
+    [
+      'try { (globalThis as any).postMessage({ type: "done", run: 1, threadId: 1 }); } catch (e) { console.log(String(e).slice(0, 40)); }',
+      'try { (globalThis as any).close(); } catch (e) { console.log(String(e).slice(0, 34)); }',
+      'console.log("still running");',
+    ].join('\n'),
+  );
+  await runAndWait(region, /Finished in/);
+  const log = region.getByRole('log');
+  await expect(log).toContainText('postMessage() is not available');
+  await expect(log).toContainText('close() is not available');
+  await expect(log).toContainText('still running');
+  await button(region, 'Reset').click();
+  await runAndWait(region, /Finished in/);
+  await expect(log).toContainText('both threads have finished');
+});
+
+test('a program that exhausts memory loses no edits, and the page says what happened', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(threads);
+  const region = playground(page, 'Start and join');
+  await replaceCode(page, region, 'const hog: number[][] = [];\nfor (;;) hog.push(new Array(1e6).fill(1));');
+  await button(region, 'Run').click();
+  // Either the runtime reports it, or Chromium ends the tab's process (a worker's out-of-memory
+  // is fatal to the page there); then a reload shows the kept code and an explanation.
+  const crashed = page.waitForEvent('crash', { timeout: 90_000 }).then(() => true);
+  const reported = expect(region.getByRole('status'))
+    .toHaveText(/Error|Timed out/, { timeout: 90_000 })
+    .then(() => false);
+  if (await Promise.race([crashed, reported])) {
+    await page.reload();
+    const after = playground(page, 'Start and join');
+    await expect(after.getByRole('status')).toContainText('ran out of memory');
+    await expect(after.locator('.pg-edited')).toContainText('hog.push');
+  }
+});
+
+test.describe('on a touch screen', () => {
+  test.use({ hasTouch: true, isMobile: true, viewport: { width: 390, height: 800 } });
+
+  test('editing falls back to a plain text box, and running works', async ({ page }) => {
+    await page.goto(threads);
+    const region = playground(page, 'Start and join');
+    await button(region, 'Edit').click();
+    const box = region.locator('textarea.pg-textarea');
+    await expect(box).toBeVisible();
+    await box.fill('console.log("typed on a phone");');
+    await runAndWait(region, /Finished in/);
+    await expect(region.getByRole('log')).toContainText('typed on a phone');
+    expect(await page.evaluate(() => document.querySelector('.monaco-editor'))).toBeNull();
+  });
+});
