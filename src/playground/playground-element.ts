@@ -22,6 +22,8 @@ const EDITING_HINT = 'Editing. Ctrl+Enter (⌘+Enter) runs; Escape, then Tab, le
 const runner = new RunnerClient();
 /** The playground whose program is running; starting another run stops it first. */
 let active: InterleavePlayground | null = null;
+/** The playground the page's editor is in (the editor moves; its hint goes with it). */
+let editing: InterleavePlayground | null = null;
 
 /**
  * <interleave-playground>: the toolbar, code, status and output of one example. The code is
@@ -56,10 +58,6 @@ class InterleavePlayground extends HTMLElement {
     this.addEventListener('pointerenter', warm, { once: true });
     this.addEventListener('focusin', warm, { once: true });
     this.addEventListener('touchstart', warm, { once: true, passive: true });
-    // The editing hint belongs to the playground being edited; it goes when focus leaves.
-    this.addEventListener('focusout', (event) => {
-      if (!this.contains(event.relatedTarget as Node | null) && this.#notice.textContent === EDITING_HINT) this.#say('');
-    });
     this.#reportCrashedRun();
     this.dataset.ready = '';
   }
@@ -142,8 +140,15 @@ class InterleavePlayground extends HTMLElement {
       onRun: () => void this.run(),
     });
     this.toggleAttribute('data-editing', true);
+    if (editing !== this) editing?.dropEditingHint();
+    editing = this;
     this.#say(EDITING_HINT);
     this.#editor.focus();
+  }
+
+  /** The editor has moved to another playground. */
+  dropEditingHint(): void {
+    if (this.#notice.textContent === EDITING_HINT) this.#say('');
   }
 
   #reset(): void {
