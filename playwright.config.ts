@@ -29,8 +29,10 @@ if (process.env.E2E_SKIP_BUILD && !process.env.TEST_WORKER_INDEX) {
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  fullyParallel: true,
-  workers: 2,
+  // One test at a time: several playground tests deliberately peg every core (floods, infinite
+  // loops, thread bombs), and the page's responsiveness they assert means nothing while another
+  // test's browser competes for the same two cores.
+  workers: 1,
   retries: 0,
   forbidOnly: !!process.env.CI,
   timeout: 30_000,
