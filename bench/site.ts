@@ -125,6 +125,41 @@ async function editedRun(browser: Browser, origin: string) {
   report('edit → Run → first output line, editor loaded', `${median(times).toFixed(0)} ms`, '≤ 150 ms');
 }
 
+/** Click Stop on a program spinning in two threads → the status says Stopped (workers terminated). */
+async function stopLatency(browser: Browser, origin: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(origin + EDIT_ARTICLE);
+  const region = page.getByRole('region', { name: 'Playground: Start and join' });
+  await region.getByRole('button', { name: 'Edit', exact: true }).click();
+  const editor = region.locator('.monaco-editor .view-lines').or(region.locator('textarea.pg-textarea'));
+  await editor.waitFor({ timeout: 30_000 });
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText('import { Thread } from "interleave";\nfunction spin() { for (;;) {} }\nnew Thread({ target: spin }).start();\nconsole.log("spinning");\nfor (;;) {}');
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    await region.getByRole('button', { name: 'Run', exact: true }).click();
+    await region.getByRole('log').filter({ hasText: 'spinning' }).waitFor();
+    await region.evaluate((element) => {
+      const status = element.querySelector('[role=status]')!;
+      const state = ((window as any).__stop = { clicked: 0, stopped: 0 });
+      element.querySelector('button[data-action=stop]')!.addEventListener('click', () => (state.clicked = performance.now()), { capture: true, once: true });
+      new MutationObserver((_, observer) => {
+        if (/Stopped/.test(status.textContent ?? '')) {
+          state.stopped = performance.now();
+          observer.disconnect();
+        }
+      }).observe(status, { childList: true, characterData: true, subtree: true });
+    });
+    await region.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.waitForFunction(() => (window as any).__stop.stopped > 0);
+    times.push(await page.evaluate(() => (window as any).__stop.stopped - (window as any).__stop.clicked));
+  }
+  await context.close();
+  report('click Stop → run stopped, every worker terminated (2 spinning threads)', `${median(times).toFixed(0)} ms`, '≤ 100 ms');
+}
+
 async function flood(browser: Browser, origin: string) {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -165,6 +200,7 @@ try {
   await firstRun(browser, server.url, 300);
   await warmRun(browser, server.url);
   await editedRun(browser, server.url);
+  await stopLatency(browser, server.url);
   await flood(browser, server.url);
 } finally {
   await browser.close();

@@ -4,6 +4,7 @@ import { openEditor, type CodeEditor } from './editor.ts';
 import { OutputView } from './output-view.ts';
 import { RunnerClient } from './runner-client.ts';
 import { readShareHash, shareUrl } from './share-link.ts';
+import { isolationProblem } from '../site/isolation-status.ts';
 
 type EndEvent = Extract<RunEvent, { type: 'end' }>;
 
@@ -189,6 +190,12 @@ class InterleavePlayground extends HTMLElement {
   }
 
   async run(): Promise<void> {
+    const problem = isolationProblem();
+    if (problem) {
+      this.#status.dataset.status = 'error';
+      this.#status.textContent = `Error: ${problem}`;
+      return;
+    }
     if (active && active !== this) await active.stop();
     if (this.#running) await this.stop();
     active = this;

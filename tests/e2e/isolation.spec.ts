@@ -108,6 +108,12 @@ test('with service workers blocked the page stays readable and does not reload',
     expect(await isolated(page)).toBe(false);
     await expect(page.locator('h1')).toHaveText('Threads');
     await expect(page.locator('main .sl-markdown-content')).toContainText('thread');
+    // A live example says plainly why it cannot run, and what the host must set.
+    const playground = page.getByRole('region', { name: /^Playground: / }).first();
+    await playground.getByRole('button', { name: 'Run', exact: true }).click();
+    const status = playground.getByRole('status');
+    await expect(status).toContainText('Error: Live examples cannot run here');
+    await expect(status).toContainText('Cross-Origin-Embedder-Policy: require-corp');
     expect(problems).toEqual([]);
   } finally {
     await context.close();
