@@ -31,7 +31,7 @@ Options:
   --plain            print only the console text, without thread labels
   --timeout MS       stop the run after MS milliseconds (default ${DEFAULT_CLI_TIMEOUT_MS})
   --gil              simulate a global interpreter lock
-  --max-threads N    most threads the program may start at once
+  --max-threads N    most threads the program may start in all (finished ones count too)
   -h, --help         show this help`;
 
 interface CliOptions {

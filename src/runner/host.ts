@@ -26,6 +26,12 @@ import type { CompiledModules, RunEvent, RunOptions, RunStatus } from './protoco
 export const DEFAULT_MAX_THREADS = 128;
 /** How often output and trace rings are drained. */
 const DRAIN_INTERVAL_MS = 10;
+/**
+ * How long lines wait behind a missing sequence number (a line another thread is copying into
+ * its ring right now) before the host gives up on it: a worker terminated mid-line never
+ * delivers it.
+ */
+const SEQUENCE_GAP_WAIT_MS = 200;
 /** How often the deadlock watchdog samples the thread table. */
 const WATCHDOG_INTERVAL_MS = 100;
 /** Samples in a row with an unchanged progress epoch before the watchdog looks for a deadlock. */
@@ -98,6 +104,12 @@ class Run implements RunHandle {
   #lastEpoch = -1;
   #stableSamples = 0;
   #ended = false;
+  /** Drained lines not emitted yet: they follow a sequence number still missing (#collect). */
+  #heldLines: { sequence: number; event: OutputEvent }[] = [];
+  /** The sequence number of the next line to emit (the run's counter starts at 0). */
+  #nextSequence = 0;
+  /** When the host first saw the current gap in the sequence (performance.now()), or null. */
+  #gapSince: number | null = null;
   #resolve!: (end: EndEvent) => void;
 
   constructor(pool: WorkerPool, program: CompiledModules, options: HostRunOptions, onEvents: (events: RunEvent[]) => void) {
@@ -153,7 +165,10 @@ class Run implements RunHandle {
         program: this.#program,
         spec,
         counters: this.#counters,
-        gil: this.#program.gil || (this.#options.gil ?? false),
+        // The program's, never the options': a GIL without the ticks compiled into the code
+        // would never be handed over by a thread that does not block (options.gil is for
+        // compileProgram; the CLI and the page compile with it).
+        gil: this.#program.gil,
         switchIntervalMs: this.#options.switchIntervalMs ?? DEFAULT_SWITCH_INTERVAL_MS,
       },
     });
@@ -189,8 +204,7 @@ class Run implements RunHandle {
     const id = thread.id;
     if (thread.worker) this.#pool.discard(thread.worker);
     thread.worker = null;
-    this.#control.setThreadState(id, THREAD_DONE);
-    this.#control.bumpEpoch();
+    this.#control.markDone(id);
     this.#finishThread(thread, undefined);
   }
 
@@ -200,8 +214,7 @@ class Run implements RunHandle {
     if (this.#ended || !thread || thread.done) return;
     // The thread cannot mark itself done any more; do it for it so joiners wake.
     if (this.#control.threadState(id) !== THREAD_DONE) {
-      this.#control.setThreadState(id, THREAD_DONE);
-      this.#control.bumpEpoch();
+      this.#control.markDone(id);
     }
     if (thread.process) recordExit(thread.process, true);
     const failure = { name: 'Error', message: `The worker running ${thread.name} failed: ${error.message}`, stack: '' };
@@ -239,15 +252,36 @@ class Run implements RunHandle {
     if (records.length || dropped) this.#options.onTrace(records, dropped);
   }
 
-  /** Output of `threads`, merged in the order it was written (see output.ts). */
-  #collect(threads: Iterable<ThreadRecord>): OutputEvent[] {
-    const drained: { sequence: number; event: OutputEvent }[] = [];
+  /**
+   * Output of `threads`, merged in the order it was written (see output.ts): by sequence number,
+   * without gaps. The rings are drained one after the other, so a line written in one ring just
+   * after the host read it can be missing while a later line of another ring is there; that
+   * line's number is then missing, and the lines after it wait (at most SEQUENCE_GAP_WAIT_MS,
+   * or until the run ends: `final`) so they do not overtake it.
+   */
+  #collect(threads: Iterable<ThreadRecord>, final = false): OutputEvent[] {
+    const held = this.#heldLines;
     for (const thread of threads) {
       for (const record of drainOutputRing(thread.output)) {
-        drained.push({ sequence: record.sequence, event: this.#line(thread, record.stream, record.text, record.time) });
+        held.push({ sequence: record.sequence, event: this.#line(thread, record.stream, record.text, record.time) });
       }
     }
-    return drained.sort((a, b) => a.sequence - b.sequence).map((entry) => entry.event);
+    held.sort((a, b) => a.sequence - b.sequence);
+    let ready = 0;
+    while (ready < held.length && held[ready].sequence <= this.#nextSequence) {
+      this.#nextSequence = Math.max(this.#nextSequence, held[ready].sequence + 1);
+      ready++;
+    }
+    if (ready < held.length) {
+      const now = performance.now();
+      this.#gapSince ??= now;
+      if (final || now - this.#gapSince >= SEQUENCE_GAP_WAIT_MS) {
+        ready = held.length;
+        this.#nextSequence = held[ready - 1].sequence + 1;
+      }
+    }
+    if (ready === held.length) this.#gapSince = null;
+    return held.splice(0, ready).map((entry) => entry.event);
   }
 
   #line(thread: ThreadRecord, level: OutputEvent['level'], text: string, time = wallClock()): OutputEvent {
@@ -278,7 +312,7 @@ class Run implements RunHandle {
     this.#ended = true;
     for (const timer of this.#timers) clearInterval(timer);
     this.#control.setRunState(RUN_STOPPED);
-    const events: RunEvent[] = this.#collect(this.#threads.values());
+    const events: RunEvent[] = this.#collect(this.#threads.values(), true);
     this.#drainTrace();
     for (const thread of this.#threads.values()) {
       if (thread.done) continue;

@@ -10,11 +10,17 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Options a run takes; examples declare them in their `.expect.ts` file. */
 export interface RunOptions {
-  /** Simulate a global interpreter lock (see the GIL article). */
+  /**
+   * Simulate a global interpreter lock (see the GIL article). A compile option: the program is
+   * compiled with it (CompiledModules.gil), and a run follows the program's setting.
+   */
   gil?: boolean;
   /** Time limit in ms; the run stops with status 'timed-out' after it (in the page: DEFAULT_TIMEOUT_MS). */
   timeout?: number;
-  /** Most threads the program may start at once. */
+  /**
+   * Most threads the program may start in all, counting the main thread and every thread or
+   * process started during the run, finished ones included (thread ids are not reused).
+   */
   maxThreads?: number;
 }
 

@@ -24,9 +24,12 @@
  * cannot travel as bytes, so each one is given to the workers when they start: a task with a
  * shared object the running workers do not have yet starts a new set of workers with it (the
  * old ones finish the tasks queued before it, then stop). Give the same shared objects to many
- * tasks and this happens once; a new SharedArrayBuffer for every task restarts the workers
- * every time (and each worker is a thread of the run, so a run's maxThreads bounds it).
- * While old workers finish their queue, up to twice maxWorkers tasks may run at once.
+ * tasks and this happens once; a new SharedArrayBuffer (or Lock…) for every task restarts the
+ * workers every time: maxWorkers then bounds each set of workers, not all of them, and since
+ * each worker is a thread of the run, the run's maxThreads (which counts every thread the run
+ * ever starts) soon stops the program with "Too many threads". So create shared objects once,
+ * before submitting, and pass the same ones to every task. While old workers finish their
+ * queue, more than maxWorkers tasks may run at once.
  *
  * Workers are started on demand (one per submit while none is idle, up to maxWorkers) and are
  * daemon threads / processes: an executor that is never shut down does not keep the program
@@ -258,7 +261,21 @@ abstract class Executor implements Disposable {
       name: `${this.#prefix}_${this.#workers.length}`,
       daemon: true,
     });
-    worker.start();
+    try {
+      worker.start();
+    } catch (error) {
+      // Usually the run's thread limit, reached because new shared objects keep starting new
+      // sets of workers (see the module comment): say so, and how to avoid it.
+      if (this.#generations.length > 1 && error instanceof Error && error.message.startsWith('Too many threads')) {
+        error.message +=
+          ` ${this.#label()} has started ${this.#workers.length} workers although maxWorkers is ${this.#maxWorkers}: ` +
+          `its tasks keep bringing shared objects (Locks, Values, SharedArrayBuffers…) its workers were not given, ` +
+          `and each time it must start new workers that have them. ` +
+          `Create the shared objects once, before submitting, and pass the same ones to every task ` +
+          `(for example one Lock for all tasks, or one SharedArrayBuffer that tasks index into).`;
+      }
+      throw error;
+    }
     this.#workers.push(worker);
     generation.started++;
   }
@@ -355,7 +372,13 @@ function serveTasks(core: PoolCore, tasks: Queue<TaskItem>, table: unknown[]): v
       outcome = [false, describeTaskError(error)];
       encoded = encoder.encode(outcome);
     }
-    core.settle(index, outcome[0] ? FINISHED : FAILED, encoded);
+    try {
+      core.settle(index, outcome[0] ? FINISHED : FAILED, encoded);
+    } catch (error) {
+      // Too large for what is left of the arena: the future fails with that (small) error
+      // instead, so nobody waits for it forever.
+      core.settle(index, FAILED, encoder.encode([false, describeTaskError(error)]));
+    }
     trace(OP_TASK_END, core.id, index);
   }
 }

@@ -18,7 +18,8 @@
  * uses a future or an executor (result, exception, cancel, cancelled, running, wait,
  * asCompleted, submit, map, shutdown — also while it blocks in one of them, on every
  * completion). So a thread that adds callbacks and then waits (for a result, or in shutdown)
- * sees them run. Each callback runs exactly once.
+ * sees them run. Each callback runs at most once: exactly once if its thread is still running
+ * when the future is done; a thread that ends first takes its pending callbacks with it.
  * An error thrown by a callback is printed and ignored, as in Python.
  */
 import { CancelledError, TimeoutError } from './errors.ts';
@@ -93,6 +94,15 @@ export function runDoneCallbacks(): void {
     callbacks.splice(i, 1);
     for (const fn of entry.fns) invokeCallback(fn, entry.future);
   }
+}
+
+/**
+ * Forgets every pending done callback of this worker. Called by the bootstrap when a job ends:
+ * the callbacks belong to the thread that added them, which has finished, so they must never
+ * run in a later thread of the same worker.
+ */
+export function clearDoneCallbacks(): void {
+  callbacks.length = 0;
 }
 
 function invokeCallback(fn: (future: Future<any>) => void, future: Future<any>): void {

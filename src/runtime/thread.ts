@@ -15,6 +15,7 @@
  */
 import { blockOn } from './internal/blocking.ts';
 import { controlBlock, currentThreadId } from './internal/context.ts';
+import { deadlineAfter, timeoutMs } from './internal/futex.ts';
 import {
   THREAD_DONE,
   THREAD_RUNNING,
@@ -135,17 +136,18 @@ export class Thread {
   }
 
   /**
-   * Waits until the thread has finished, or at most `timeout` ms. Returns true when it has
-   * finished. Really blocks this thread (Atomics.wait); takes part in deadlock detection.
+   * Waits until the thread has finished, or at most `timeout` ms (-1, null or undefined: no
+   * limit; anything else but a number ≥ 0 is a RangeError). Returns true when it has finished. Really blocks this thread (Atomics.wait); takes part in deadlock detection.
    * Throws when the thread was never started or when a thread joins itself.
    */
-  join(timeout?: number): boolean {
+  join(timeout?: number | null): boolean {
+    // Checked first, as every primitive does: -1, null or undefined wait forever.
+    const deadline = deadlineAfter(timeoutMs(timeout, 'thread.join'));
     const entry = record(this);
     if (entry.id === 0) throw new Error(`Cannot join ${entry.name}: it was never started (call start() first).`);
     if (entry.id === currentThreadId()) throw new Error(`${entry.name} cannot join itself: it would wait forever.`);
     const control = requireControl();
     const index = control.threadStateIndex(entry.id);
-    const deadline = timeout === undefined ? Infinity : performance.now() + Math.max(0, timeout);
     for (;;) {
       const state = Atomics.load(control.words, index);
       if (state === THREAD_DONE) return true;
@@ -230,6 +232,10 @@ const sleepWord = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEM
  * Other threads keep running; with the GIL on, sleeping hands the GIL over.
  */
 export function sleep(ms: number): void {
+  if (typeof ms !== 'number') {
+    const got = typeof ms === 'string' ? `the string '${ms}'` : typeof ms;
+    throw new TypeError(`sleep(ms) needs a number of milliseconds, got ${got}.`);
+  }
   if (!(ms >= 0)) throw new RangeError(`sleep(ms) needs a number of milliseconds ≥ 0, got ${ms}.`);
   trace(OP_SLEEP, 0, ms);
   const deadline = performance.now() + ms;

@@ -170,18 +170,26 @@ describe('findDeadlock / describeDeadlock', () => {
     ).toBeNull();
   });
 
-  it('a join cycle, and a thread waiting for a Lock it holds itself', () => {
+  it('a join cycle, and the last live thread waiting for a Lock it holds itself', () => {
     const joins = findDeadlock(
       snap(thread(1, { kind: 'join', object: 2, holder: 2, line: 5 }), thread(2, { kind: 'join', object: 1, holder: 1, line: 9 }), thread(3, null)),
     );
     expect(joins?.kind).toBe('cycle');
     expect(describeDeadlock(joins!)).toContain('"T1" waits at line 5 to join "T2".');
-    const self = findDeadlock(snap(thread(1, null), thread(2, { object: 4, holder: 2, line: 7, objectLine: 3 })));
+    const self = findDeadlock(snap(thread(1, null, { state: 'done' }), thread(2, { object: 4, holder: 2, line: 7, objectLine: 3 })));
+    expect(self?.kind).toBe('cycle');
     expect(self?.threads.map((t) => t.id)).toEqual([2]);
     expect(describeDeadlock(self!)).toBe(
       'Deadlock: "T2" waits at line 7 for Lock #4 (created at line 3), which it already holds itself, so it will wait forever.\n' +
         'How to fix: a Lock cannot be acquired twice by the same thread. Use an RLock if the code really needs to take it again, or release it before acquiring it again.',
     );
+  });
+
+  it('waiting for a Lock it holds itself is no deadlock while another thread runs (it may release it)', () => {
+    // Python lets any thread release a Lock: a Lock used as a signal.
+    expect(findDeadlock(snap(thread(1, { object: 4, holder: 1, line: 7 }), thread(2, null)))).toBeNull();
+    const blocked = findDeadlock(snap(thread(1, { object: 4, holder: 1 }), thread(2, { kind: 'event', object: 5 })));
+    expect(blocked?.kind).toBe('all-blocked');
   });
 
   it('all blocked: counts daemon threads, ignores finished ones, names a finished holder', () => {

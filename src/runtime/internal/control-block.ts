@@ -304,6 +304,15 @@ export class ControlBlock {
     Atomics.notify(this.words, index);
   }
 
+  /**
+   * Marks a thread finished: DONE, then notify (joiners wake), then bump the progress epoch (the
+   * watchdog sees a change). Every way a thread ends goes through here.
+   */
+  markDone(id: number): void {
+    this.setThreadState(id, THREAD_DONE);
+    this.bumpEpoch();
+  }
+
   /** Index in {@link words} of a thread's state word, to futex-wait on for join. */
   threadStateIndex(id: number): number {
     return this.threadSlot(id) + T_STATE;

@@ -5,8 +5,10 @@
  *
  * Two kinds of deadlock are found:
  * - a cycle: each thread waits, with no timeout, for a lock (Lock, RLock) or a join that the
- *   next thread in the cycle holds (or is), back to the first. (A thread waiting for a Lock it
- *   holds itself is a cycle of one.) Found even while other threads still run.
+ *   next thread in the cycle holds (or is), back to the first. Found even while other threads
+ *   still run. (A thread joining itself is a cycle of one; a thread waiting for a Lock it holds
+ *   itself is not, since any other thread may release a Lock: it is reported, as a cycle of
+ *   one, only when it is the last live thread, and otherwise by the all-blocked check.)
  * - all blocked: every live thread (daemon or not: a running daemon could still wake the
  *   others) waits with no timeout. Nobody is left to set, notify, release or finish.
  * A wait with a timeout is never part of a deadlock: it ends by itself.
@@ -109,6 +111,10 @@ export function findDeadlock(snapshot: ControlSnapshot): DeadlockReport | null {
     const wait = t.wait;
     if (!stuck(t) || wait === null || wait.holder === 0) return undefined;
     if (!LOCK_KINDS.has(wait.kind) && wait.kind !== 'join') return undefined;
+    // Any thread may release a plain Lock (as in Python: a Lock used as a signal), so waiting
+    // for one's own Lock is no cycle while another thread runs; the all-blocked check below
+    // still catches it when none does. An RLock or a join on oneself can never be undone.
+    if (wait.kind === 'lock' && wait.holder === t.id) return undefined;
     return byId.get(wait.holder);
   };
   const finished = new Set<number>();
@@ -127,7 +133,14 @@ export function findDeadlock(snapshot: ControlSnapshot): DeadlockReport | null {
     for (const seen of path) finished.add(seen.id);
   }
 
-  if (live.length > 0 && live.every(stuck)) return { kind: 'all-blocked', threads: live, snapshot };
+  if (live.length > 0 && live.every(stuck)) {
+    // The lone thread waiting for its own Lock: the "acquired twice" message says more.
+    const [only] = live;
+    if (live.length === 1 && only.wait?.kind === 'lock' && only.wait.holder === only.id) {
+      return { kind: 'cycle', threads: [only], snapshot };
+    }
+    return { kind: 'all-blocked', threads: live, snapshot };
+  }
   return null;
 }
 

@@ -108,8 +108,6 @@ export class OutputWriter {
     const record = new Uint8Array(size);
     const view = new DataView(record.buffer);
     view.setUint32(0, payload.length, true);
-    view.setInt32(4, Atomics.add(this.#sequence, 0, 1), true);
-    view.setFloat64(8, wallClock(), true);
     view.setUint8(16, STREAMS.indexOf(stream));
     record.set(payload, RECORD_HEADER_BYTES);
 
@@ -120,6 +118,11 @@ export class OutputWriter {
       // Full: sleep until the host moves READ (it notifies after every drain).
       Atomics.wait(this.#header, READ, read, FULL_WAIT_SLICE_MS);
     }
+    // The line's number (and time) are taken only now, after any wait for room, right before it
+    // is published: numbered earlier, it would sit behind later-numbered lines of other threads
+    // for the whole wait, and the host, which emits lines in number order, would hold them back.
+    view.setInt32(4, Atomics.add(this.#sequence, 0, 1), true);
+    view.setFloat64(8, wallClock(), true);
     copyIn(this.#data, write & this.#mask, record);
     // Publishing WRITE with a seq-cst store orders the record bytes before it for the reader.
     Atomics.store(this.#header, WRITE, (write + size) | 0);

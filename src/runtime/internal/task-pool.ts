@@ -120,7 +120,10 @@ export class PoolCore implements Shareable {
     return won;
   }
 
-  /** Stores the encoded outcome of a RUNNING future, then its final state (FINISHED / FAILED). */
+  /**
+   * Stores the encoded outcome of a RUNNING future, then its final state (FINISHED / FAILED).
+   * Throws a RangeError, the future still RUNNING, when the outcome does not fit in the arena.
+   */
   settle(index: number, state: typeof FINISHED | typeof FAILED, bytes: Uint8Array): void {
     const offset = this.#reserve(bytes.length);
     this.#arenaView(offset + bytes.length).set(bytes, offset);
@@ -198,16 +201,27 @@ export class PoolCore implements Shareable {
     return this.#arena;
   }
 
-  /** Hands out `size` bytes of the arena, growing it when they lie past its end. */
+  /**
+   * Hands out `size` bytes of the arena, growing it when they lie past its end. Throws a
+   * RangeError, leaving the arena as it was, when they do not fit: ARENA_TOP only moves by a
+   * compare-exchange that has checked the limit, so a refused result takes no space and the
+   * next (smaller) outcome still fits.
+   */
   #reserve(size: number): number {
-    const offset = Atomics.add(this.words, ARENA_TOP, size);
-    const end = offset + size;
-    if (end > MAX_ARENA_BYTES) {
-      throw new RangeError(
-        `This executor's results take more than ${MAX_ARENA_BYTES / 2 ** 20} MiB: results are kept as ` +
-          'long as the executor exists. Return smaller results, or use a new executor for each batch.',
-      );
+    let offset = Atomics.load(this.words, ARENA_TOP);
+    for (;;) {
+      if (offset + size > MAX_ARENA_BYTES) {
+        throw new RangeError(
+          `The task's result is too large (${size} bytes; the limit is ${MAX_ARENA_BYTES - offset} bytes, what is left ` +
+            `of this executor's ${MAX_ARENA_BYTES / 2 ** 20} MiB for results, which are kept as long as the executor ` +
+            'exists). Return smaller results, or use a new executor for each batch.',
+        );
+      }
+      const seen = Atomics.compareExchange(this.words, ARENA_TOP, offset, offset + size);
+      if (seen === offset) break;
+      offset = seen;
     }
+    const end = offset + size;
     if (end > this.#arenaBuffer.byteLength) {
       const words = this.words;
       if (!mutexTryLock(words, ARENA_LOCK)) mutexLockSlow(words, ARENA_LOCK, Infinity, { kind: 'executor', object: this.id });

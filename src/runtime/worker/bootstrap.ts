@@ -6,9 +6,10 @@
  * threads or runs), run the thread, mark it done, tell the host.
  */
 import * as runtime from '../index.ts';
+import { clearDoneCallbacks } from '../future.ts';
 import { setGilHooks } from '../internal/blocking.ts';
 import { enterThread, leaveThread } from '../internal/context.ts';
-import { ControlBlock, THREAD_DONE, THREAD_RUNNING } from '../internal/control-block.ts';
+import { ControlBlock, THREAD_RUNNING } from '../internal/control-block.ts';
 import { formatArgs } from '../internal/format.ts';
 import { Gil, GIL_WORDS } from '../internal/gil.ts';
 import { setJobServices } from '../internal/job-services.ts';
@@ -61,9 +62,14 @@ export function serveJobs(link: HostLink): void {
     // uncaught error, the thread itself goes on (as a callback's failure would in Node).
     writeOutput('error', `Exception in thread ${active?.name ?? 'MainThread'}:\n${toSnippetStack(error)}`);
   });
+  // Invariant: `queue` never stays rejected, or every later job sent to this worker would be
+  // skipped. runJob reports a job's own errors; anything escaping it is the runtime's bug.
   let queue = Promise.resolve();
+  const report = (error: unknown) => {
+    writeOutput('error', `Interleave internal error while running a job: ${safeString(error)}`);
+  };
   link.onMessage((message) => {
-    if (message.type === 'job') queue = queue.then(() => runJob(link, message.job));
+    if (message.type === 'job') queue = queue.then(() => runJob(link, message.job)).catch(report);
   });
   link.post({ type: 'ready' });
 }
@@ -79,7 +85,21 @@ async function runJob(link: HostLink, job: Job): Promise<void> {
   active = job;
   // A process has its own GIL (spec.gil), shared with the threads it starts.
   const gil = job.gil ? new Gil(job.spec?.gil ? new Int32Array(job.spec.gil) : control.gilWords, job.switchIntervalMs) : null;
-  setGilHooks(gil && { beforeBlock: () => gil.release(), afterBlock: () => gil.acquire() });
+  // Only a thread that held the GIL takes it back after blocking: an async target blocking
+  // between awaits does not hold it (it let go when it first awaited), and taking it there
+  // would keep it across the next await, stopping every other thread.
+  let heldBeforeBlock = false;
+  setGilHooks(
+    gil && {
+      beforeBlock: () => {
+        heldBeforeBlock = gil.held;
+        gil.release();
+      },
+      afterBlock: () => {
+        if (heldBeforeBlock) gil.acquire();
+      },
+    },
+  );
   globalThis.__interleaveGilTick = gil ? () => gil.tick() : noop;
 
   setSnippetColumns(job.program.columns ?? null);
@@ -97,8 +117,7 @@ async function runJob(link: HostLink, job: Job): Promise<void> {
       } catch (error) {
         // Could not be sent after all (structured clone refused something): the thread never
         // runs, so it must not look alive to joiners or to the deadlock watchdog.
-        control.setThreadState(threadId, THREAD_DONE);
-        control.bumpEpoch();
+        control.markDone(threadId);
         throw new TypeError(`${thread.name} could not be started: its arguments cannot be sent to another thread (${(error as Error).message}).`);
       }
     },
@@ -150,13 +169,7 @@ async function runJob(link: HostLink, job: Job): Promise<void> {
       }
     }
   } catch (error) {
-    // A thread touching a top-level variable of the snippet, or a closure's variable, gets
-    // "x is not defined" (its module does not have it); say why, and what to do instead.
-    const explained =
-      job.spec &&
-      (explainUnsharedVariable(error, job.program.topLevelVariables, job.name) ??
-        (job.spec.target?.kind === 'source' ? explainClosureVariable(error, job.name) : null));
-    failure = describeFailure(explained || error);
+    failure = describeFailure(error, job);
     // A thread's uncaught error is reported in its own output, after what it printed, and the
     // other threads go on; the main thread's ends the run (the host reports it).
     if (job.spec) writeOutput('error', `Exception in ${job.spec.process ? 'process' : 'thread'} ${job.name}:\n${failure.stack}`);
@@ -174,12 +187,12 @@ async function runJob(link: HostLink, job: Job): Promise<void> {
     if (job.spec?.process) recordExit(job.spec.process.state, failure !== undefined);
     trace(OP_THREAD_END, id, 0);
     // DONE, then notify: a joiner waiting on the state word wakes (control-block.ts).
-    control.setThreadState(id, THREAD_DONE);
-    control.bumpEpoch();
+    control.markDone(id);
     active = null;
     setCurrentThread(null);
     setThreadLauncher(null);
     setJobServices(null);
+    clearDoneCallbacks();
     setFunctionReviver(null);
     setGilHooks(null);
     globalThis.__interleaveGilTick = noop;
@@ -203,16 +216,41 @@ function reviveThread(job: Job, exports: Namespace): Thread {
   return thread;
 }
 
-function describeFailure(error: unknown): ThreadFailure {
-  const isError = error instanceof Error;
-  const frame = isError ? snippetFrame(error.stack ?? '') : null;
-  return {
-    name: isError ? error.name : 'Error',
-    message: isError ? error.message : formatArgs([error]),
-    stack: toSnippetStack(error),
-    line: frame?.line,
-    column: frame?.column,
-  };
+/**
+ * What a job's uncaught error was, for the host and the thread's output. Never throws: a thrown
+ * value that throws when looked at (a Proxy whose traps throw, a getter) gets a generic
+ * description, so it cannot break the worker for the jobs after it.
+ */
+function describeFailure(thrown: unknown, job: Job): ThreadFailure {
+  try {
+    // A thread touching a top-level variable of the snippet, or a closure's variable, gets
+    // "x is not defined" (its module does not have it); say why, and what to do instead.
+    const error =
+      (job.spec &&
+        (explainUnsharedVariable(thrown, job.program.topLevelVariables, job.name) ??
+          (job.spec.target?.kind === 'source' ? explainClosureVariable(thrown, job.name) : null))) ||
+      thrown;
+    const isError = error instanceof Error;
+    const frame = isError ? snippetFrame(error.stack ?? '') : null;
+    return {
+      name: isError ? error.name : 'Error',
+      message: isError ? error.message : formatArgs([error]),
+      stack: toSnippetStack(error),
+      line: frame?.line,
+      column: frame?.column,
+    };
+  } catch {
+    const message = 'Uncaught value that cannot be described (looking at it threw an error; is it a Proxy?)';
+    return { name: 'Error', message, stack: message };
+  }
+}
+
+function safeString(value: unknown): string {
+  try {
+    return value instanceof Error ? (value.stack ?? String(value)) : String(value);
+  } catch {
+    return '(a value that cannot be printed)';
+  }
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -177,4 +177,57 @@ f.result();
     expect(stuck.end.message).toMatch(/"MainThread" waits at line 5 on Executor #\d+ \(created at line 3\): for a task's result/);
     expect(stuck.end.message).toMatch(/ThreadPoolExecutor-\d+_0" waits at line 2 for Event/);
   });
+  it('drops a finished thread’s done callbacks: they never run in a later thread of its worker', async () => {
+    // Workers are reused (the pool hands out the last one given back), so the users below run
+    // where the adder ran; its callback must not run there, in another thread's name.
+    const { end, lines } = await run(
+      pool,
+      `import { Thread, ThreadPoolExecutor, currentThread, sleep, type Future } from 'interleave';
+function slowTask() { sleep(200); return 1; }
+function adder(future: Future) { future.addDoneCallback(() => console.log('callback ran in ' + currentThread().name)); }
+function user(future: Future) { future.result(); }
+const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+const f = executor.submit(slowTask);
+const t = new Thread({ target: adder, args: [f], name: 'adder' });
+t.start(); t.join();
+f.result();
+for (let i = 0; i < 3; i++) { const u = new Thread({ target: user, args: [f], name: 'user' + i }); u.start(); u.join(); }
+executor.shutdown();
+console.log('end');
+`,
+    );
+    expect(end.status).toBe('finished');
+    expect(lines).toEqual(['end']);
+  });
+  it('fails a future whose result is too large for the executor, and keeps the executor usable', async () => {
+    const { end, lines } = await run(
+      pool,
+      `import { ThreadPoolExecutor } from 'interleave';
+function big(mb: number) { return new Uint8Array(mb * 2 ** 20); }
+const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+try { executor.submit(big, 257).result(); } catch (e) { console.log((e as Error).name + ': ' + (e as Error).message); }
+console.log(executor.submit(big, 1).result().length);
+executor.shutdown();
+`,
+      { timeout: 20_000 },
+    );
+    expect(end.status).toBe('finished');
+    expect(lines[0]).toMatch(/^RangeError: The task's result is too large \(\d+ bytes; the limit is 268435456 bytes/);
+    expect(lines[1]).toBe(String(2 ** 20));
+  }, 30_000);
+  it('says what to do when new shared objects in every task exhaust the thread limit', async () => {
+    const { end } = await run(
+      pool,
+      `import { ThreadPoolExecutor, Lock } from 'interleave';
+function work(lock: Lock, i: number) { lock.acquire(); lock.release(); return i; }
+const executor = new ThreadPoolExecutor({ maxWorkers: 2 });
+for (let i = 0; i < 20; i++) executor.submit(work, new Lock(), i).result();
+`,
+      { maxThreads: 8 },
+    );
+    expect(end.status).toBe('error');
+    expect(end.message).toMatch(/^Error: Too many threads/);
+    expect(end.message).toMatch(/ThreadPoolExecutor #\d+ has started 7 workers although maxWorkers is 2/);
+    expect(end.message).toMatch(/pass the same ones to every task/);
+  });
 });

@@ -95,4 +95,35 @@ t.join();
     );
     expect(end.status).toBe('finished');
   });
+  it('does not call a Lock used as a signal a deadlock (another thread releases it)', async () => {
+    // main waits for a Lock it holds itself; the worker, still running, releases it (as Python
+    // allows). The sleep outlasts the watchdog's two stable samples.
+    const { end, lines } = await run(
+      pool,
+      `import { Thread, Lock, sleep } from 'interleave';
+function worker(done: Lock) { sleep(500); console.log('worker releases'); done.release(); }
+const done = new Lock();
+done.acquire();
+new Thread({ target: worker, args: [done] }).start();
+done.acquire();
+console.log('main got the signal');
+`,
+      { timeout: LIMIT_MS },
+    );
+    expect(end.status).toBe('finished');
+    expect(lines).toEqual(['worker releases', 'main got the signal']);
+  });
+
+  it('still finds the last thread waiting for a Lock it holds itself', async () => {
+    const { end } = await run(pool, `import { Lock } from 'interleave';
+const lock = new Lock();
+lock.acquire();
+lock.acquire();
+`, {
+      timeout: LIMIT_MS,
+    });
+    expect(end.status).toBe('deadlock');
+    expect(end.durationMs).toBeLessThan(FAST_MS);
+    expect(end.message).toMatch(/which it already holds itself/);
+  });
 });

@@ -1,5 +1,7 @@
 // The simulated GIL: one thread runs JavaScript at a time, and CPU-bound threads take turns.
 import { describe, expect, it } from 'vitest';
+import { compileProgram } from '../../../src/runner/compile.ts';
+import { runProgram } from '../../../src/runner/host.ts';
 import { run, usePool } from './harness.ts';
 
 const pool = usePool(4);
@@ -54,5 +56,53 @@ t.join();
     );
     expect(end.status).toBe('finished');
     expect(lines).toEqual(['got it']);
+  });
+  it('does not give the GIL back to an async target that blocks between awaits', async () => {
+    // The worker lets go of the GIL at its first await; its sleep(1) must not take it back,
+    // or it would keep it across the next await, and main (which must set the flag that await
+    // waits for) would wait for the GIL forever.
+    const { end, lines } = await run(
+      pool,
+      `import { Thread, sleep } from 'interleave';
+async function worker(flag: Int32Array) {
+  await new Promise((r) => setTimeout(r, 10));
+  sleep(1);
+  await Atomics.waitAsync(flag, 0, 0).value;
+  console.log('worker saw the flag');
+}
+const flag = new Int32Array(new SharedArrayBuffer(4));
+const t = new Thread({ target: worker, args: [flag] });
+t.start();
+const end = performance.now() + 100;
+while (performance.now() < end) {}
+console.log('main sets the flag');
+Atomics.store(flag, 0, 1);
+Atomics.notify(flag, 0);
+t.join();
+`,
+      { gil: true, timeout: 5_000 },
+    );
+    expect(end.status).toBe('finished');
+    expect(lines).toEqual(['main sets the flag', 'worker saw the flag']);
+  });
+  it('follows the program: a program compiled without the GIL runs without it', async () => {
+    // Compiled without ticks, a GIL would never be handed over by the spinning main thread,
+    // and the worker could never set the flag main waits for.
+    const program = compileProgram(
+      `import { Thread } from 'interleave';
+function setter(flag: Int32Array) { Atomics.store(flag, 0, 1); }
+const flag = new Int32Array(new SharedArrayBuffer(4));
+new Thread({ target: setter, args: [flag] }).start();
+while (Atomics.load(flag, 0) === 0) {}
+console.log('flag set');
+`,
+      { gil: false },
+    );
+    const lines: string[] = [];
+    const end = await runProgram(pool, program, { gil: true, timeout: 3_000 }, (events) => {
+      for (const event of events) if (event.type === 'output') lines.push(event.text);
+    }).result;
+    expect(end.status).toBe('finished');
+    expect(lines).toEqual(['flag set']);
   });
 });

@@ -57,6 +57,25 @@ console.log('main done');
     expect(linesOf('MainThread')).toEqual(['main done']);
   });
 
+  it('survives a thrown value that throws when looked at: the worker runs the next jobs', async () => {
+    // The pool is small, so the later threads run in the worker that got the Proxy.
+    const { end, lines } = await run(
+      pool,
+      `import { Thread } from 'interleave';
+function bad() { throw new Proxy({}, { get() { throw new Error('no'); }, getPrototypeOf() { throw new Error('no'); } }); }
+const t = new Thread({ target: bad });
+t.start(); t.join();
+function ok(i: number) { console.log('ok', i); }
+for (let i = 0; i < 6; i++) { const u = new Thread({ target: ok, args: [i] }); u.start(); u.join(); }
+console.log('all done');
+`,
+      { timeout: 5_000 },
+    );
+    expect(end.status).toBe('finished');
+    expect(lines[0]).toMatch(/^Exception in thread Thread-1:\nUncaught value that cannot be described/);
+    expect(lines.slice(1)).toEqual(['ok 0', 'ok 1', 'ok 2', 'ok 3', 'ok 4', 'ok 5', 'all done']);
+  });
+
   it('ends as an error when the main thread throws, after its threads finished', async () => {
     const { end, lines } = await run(
       pool,

@@ -63,6 +63,37 @@ console.log(t.join(), t.isAlive());
     expect(lines).toEqual(['false true true', 'true false']);
   });
 
+  it('join and sleep check their arguments as every primitive does', async () => {
+    const { end, lines } = await run(
+      pool,
+      `import { Thread, sleep } from 'interleave';
+function slow() { sleep(100); }
+const t = new Thread({ target: slow });
+t.start();
+const tryIt = (f: () => unknown) => { try { return String(f()); } catch (e) { return (e as Error).name + ': ' + (e as Error).message; } };
+console.log(tryIt(() => t.join(NaN)));
+console.log(tryIt(() => t.join('10' as unknown as number)));
+console.log(tryIt(() => t.join(-2)));
+console.log(tryIt(() => sleep('100' as unknown as number)));
+console.log(tryIt(() => sleep(NaN)));
+console.log(t.join(-1), t.isAlive());
+const u = new Thread({ target: slow });
+u.start();
+console.log(u.join(null), u.isAlive());
+`,
+    );
+    expect(end.status).toBe('finished');
+    expect(lines).toEqual([
+      'RangeError: thread.join: timeout must be a number of milliseconds ≥ 0, or -1 to wait forever; got NaN.',
+      'RangeError: thread.join: timeout must be a number of milliseconds ≥ 0, or -1 to wait forever; got 10.',
+      'RangeError: thread.join: timeout must be a number of milliseconds ≥ 0, or -1 to wait forever; got -2.',
+      "TypeError: sleep(ms) needs a number of milliseconds, got the string '100'.",
+      'RangeError: sleep(ms) needs a number of milliseconds ≥ 0, got NaN.',
+      'true false',
+      'true false',
+    ]);
+  });
+
   it('activeCount and enumerate list the live threads, from any thread', async () => {
     const { end, lines } = await run(
       pool,
