@@ -2,6 +2,8 @@
 // derived from the example's original text, so when the article's version changes, old edits
 // no longer apply to it and are not shown.
 
+import { safeStorage } from './safe-storage.ts';
+
 const PREFIX = 'interleave:edit:';
 
 /** A short, stable key for a text (FNV-1a, 32-bit, in hex). */
@@ -14,32 +16,21 @@ export function textKey(text: string): string {
   return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
-function storage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null; // Storage disabled (some privacy modes): edits then last for the visit only.
-  }
-}
+// Where storage is disabled (some privacy modes), edits last for the visit only; past the quota,
+// an edit stays in the page.
+const storage = safeStorage('localStorage');
 
 /** The reader's saved version of an example, if any. */
 export function loadEdit(original: string): string | null {
-  return storage()?.getItem(PREFIX + textKey(original)) ?? null;
+  return storage.get(PREFIX + textKey(original));
 }
 
 /** Saves `edited`, or forgets the edit when it equals the original. */
 export function saveEdit(original: string, edited: string): void {
-  const store = storage();
-  if (!store) return;
-  const key = PREFIX + textKey(original);
-  try {
-    if (edited === original) store.removeItem(key);
-    else store.setItem(key, edited);
-  } catch {
-    // Quota exceeded: the edit stays in the page; nothing else to do.
-  }
+  if (edited === original) forgetEdit(original);
+  else storage.set(PREFIX + textKey(original), edited);
 }
 
 export function forgetEdit(original: string): void {
-  storage()?.removeItem(PREFIX + textKey(original));
+  storage.remove(PREFIX + textKey(original));
 }

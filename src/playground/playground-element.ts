@@ -4,6 +4,7 @@ import { openEditor, type CodeEditor } from './editor.ts';
 import { OutputView } from './output-view.ts';
 import { RunnerClient } from './runner-client.ts';
 import { readShareHash, shareUrl } from './share-link.ts';
+import { safeStorage } from './safe-storage.ts';
 import { isolationProblem } from '../site/isolation-status.ts';
 
 type EndEvent = Extract<RunEvent, { type: 'end' }>;
@@ -21,6 +22,9 @@ interface EmbeddedExample {
 const RUNNING_KEY = 'interleave:running';
 const EDITING_HINT = 'Editing. Ctrl+Enter (⌘+Enter) runs; Escape, then Tab, leaves the editor.';
 const runner = new RunnerClient();
+const session = safeStorage('sessionStorage');
+/** Every run() call takes the next token; only the newest call of a playground may finish it. */
+let lastRunToken = 0;
 /** The playground whose program is running; starting another run stops it first. */
 let active: InterleavePlayground | null = null;
 /** The playground the page's editor is in (the editor moves; its hint goes with it). */
@@ -39,6 +43,12 @@ class InterleavePlayground extends HTMLElement {
   #status!: HTMLElement;
   #notice!: HTMLElement;
   #running = false;
+  /** The token of this playground's newest run() call; an older run's end is ignored. */
+  #runToken = 0;
+  /** The editor being loaded: a second Edit waits for it instead of loading another. */
+  #opening: Promise<void> | null = null;
+  /** Counts Resets, so that an editor which finishes loading after one is closed again. */
+  #resets = 0;
 
   connectedCallback(): void {
     const data = this.querySelector('script.pg-example')?.textContent;
@@ -55,10 +65,17 @@ class InterleavePlayground extends HTMLElement {
     this.#part('.pg-code').addEventListener('click', () => {
       if (!this.#editor && !getSelection()?.toString()) void this.#edit();
     });
-    const warm = () => runner.warm();
-    this.addEventListener('pointerenter', warm, { once: true });
-    this.addEventListener('focusin', warm, { once: true });
-    this.addEventListener('touchstart', warm, { once: true, passive: true });
+    const problem = isolationProblem();
+    if (problem) {
+      // Nothing can run here: say so now, rather than after a click, and start no runner.
+      this.#button('run').disabled = true;
+      this.#showProblem(problem);
+    } else {
+      const warm = () => runner.warm();
+      this.addEventListener('pointerenter', warm, { once: true });
+      this.addEventListener('focusin', warm, { once: true });
+      this.addEventListener('touchstart', warm, { once: true, passive: true });
+    }
     this.#reportCrashedRun();
     this.dataset.ready = '';
   }
@@ -69,8 +86,8 @@ class InterleavePlayground extends HTMLElement {
    * lost; after the reload, this says what happened.
    */
   #reportCrashedRun(): void {
-    if (sessionStore()?.getItem(RUNNING_KEY) !== this.#example.id) return;
-    sessionStore()?.removeItem(RUNNING_KEY);
+    if (session.get(RUNNING_KEY) !== this.#example.id) return;
+    session.remove(RUNNING_KEY);
     this.#status.dataset.status = 'error';
     this.#status.textContent =
       'Error: the last run of this example ended abruptly and the page reloaded. It most likely ran out of memory. Your code is kept.';
@@ -86,6 +103,11 @@ class InterleavePlayground extends HTMLElement {
     this.#editor?.setValue(code);
     this.#say('Loaded the shared code. Press Run to run it.');
     this.scrollIntoView({ block: 'center' });
+  }
+
+  /** A notice from outside the playground (a damaged share link). Always text. */
+  say(message: string): void {
+    this.#say(message);
   }
 
   #part(selector: string): HTMLElement {
@@ -125,12 +147,20 @@ class InterleavePlayground extends HTMLElement {
     this.#part('.pg-edited code').textContent = edited ? code : '';
   }
 
-  async #edit(): Promise<void> {
-    if (this.#editor) return this.#editor.focus();
-    const container = this.#part('.pg-editor');
+  #edit(): Promise<void> {
+    if (this.#editor) {
+      this.#editor.focus();
+      return Promise.resolve();
+    }
+    this.#opening ??= this.#openEditor().finally(() => (this.#opening = null));
+    return this.#opening;
+  }
+
+  async #openEditor(): Promise<void> {
+    const resets = this.#resets;
     this.#say('Loading the editor…');
-    this.#editor = await openEditor({
-      container,
+    const editor = await openEditor({
+      container: this.#part('.pg-editor'),
       exampleId: this.#example.id,
       value: this.#code,
       label: `Code of ${this.#example.title}`,
@@ -140,11 +170,17 @@ class InterleavePlayground extends HTMLElement {
       },
       onRun: () => void this.run(),
     });
+    if (this.#resets !== resets) {
+      editor.close(); // Reset while it loaded: the reader is back to the article's version.
+      return;
+    }
+    if (editor.value !== this.#code) editor.setValue(this.#code); // A share link came in meanwhile.
+    this.#editor = editor;
     this.toggleAttribute('data-editing', true);
     if (editing !== this) editing?.dropEditingHint();
     editing = this;
     this.#say(EDITING_HINT);
-    this.#editor.focus();
+    editor.focus();
   }
 
   /** The editor has moved to another playground. */
@@ -153,6 +189,7 @@ class InterleavePlayground extends HTMLElement {
   }
 
   #reset(): void {
+    this.#resets++;
     forgetEdit(this.#example.source);
     this.#editor?.close();
     this.#editor = null;
@@ -163,15 +200,19 @@ class InterleavePlayground extends HTMLElement {
 
   async #share(): Promise<void> {
     const url = await shareUrl(this.#example.id, this.#code, new URL(location.href));
-    await this.#copy(url, 'Share link copied to the clipboard.');
+    await this.#copy(url, 'Share link copied to the clipboard.', `The clipboard is not available here; copy this link: ${url}`);
   }
 
-  async #copy(text: string, done: string): Promise<void> {
+  async #copy(
+    text: string,
+    done: string,
+    unavailable = 'The clipboard is not available here; select the text and copy it instead.',
+  ): Promise<void> {
     try {
       await navigator.clipboard.writeText(text);
       this.#say(done);
     } catch {
-      this.#say('The clipboard is not available here; select the text and copy it instead.');
+      this.#say(unavailable);
     }
   }
 
@@ -182,24 +223,33 @@ class InterleavePlayground extends HTMLElement {
   #setRunning(running: boolean): void {
     this.#running = running;
     this.toggleAttribute('data-running', running);
-    this.#button('stop').disabled = !running;
+    const stop = this.#button('stop');
+    // A disabled button drops focus to the page: keep the keyboard reader in the toolbar.
+    if (!running && stop === document.activeElement) this.#button('run').focus();
+    stop.disabled = !running;
   }
 
   #button(action: string): HTMLButtonElement {
     return this.#part(`button[data-action="${action}"]`) as HTMLButtonElement;
   }
 
+  #showProblem(problem: string): void {
+    this.#status.dataset.status = 'error';
+    this.#status.textContent = `Error: ${problem}`;
+  }
+
   async run(): Promise<void> {
     const problem = isolationProblem();
-    if (problem) {
-      this.#status.dataset.status = 'error';
-      this.#status.textContent = `Error: ${problem}`;
-      return;
+    if (problem) return this.#showProblem(problem);
+    const token = ++lastRunToken;
+    this.#runToken = token;
+    // One run at a time on the page: stop whatever runs (here or elsewhere) and wait for its end.
+    while ((active && active !== this) || this.#running) {
+      await (active && active !== this ? active : this).stop();
+      if (this.#runToken !== token) return; // Run was pressed again meanwhile: that call goes on.
     }
-    if (active && active !== this) await active.stop();
-    if (this.#running) await this.stop();
     active = this;
-    sessionStore()?.setItem(RUNNING_KEY, this.#example.id);
+    session.set(RUNNING_KEY, this.#example.id);
     this.#setRunning(true);
     this.#output.clear();
     this.#editor?.setMarkers([]);
@@ -218,18 +268,24 @@ class InterleavePlayground extends HTMLElement {
       },
       () => this.#output.idle(),
     );
-    this.#finish(end);
+    this.#finish(token, end);
   }
 
   async stop(): Promise<void> {
     if (this.#running) await runner.stop();
   }
 
-  #finish(end: EndEvent): void {
-    sessionStore()?.removeItem(RUNNING_KEY);
-    this.#output.flush();
+  /**
+   * A run has ended. A newer run() call of this playground waits for this before it starts (a
+   * playground has one run at a time), so the running state is always this run's to clear; the
+   * status and output are not, when Run was pressed again meanwhile.
+   */
+  #finish(token: number, end: EndEvent): void {
+    session.remove(RUNNING_KEY);
     if (active === this) active = null;
     this.#setRunning(false);
+    if (token !== this.#runToken) return;
+    this.#output.flush();
     this.#status.dataset.status = end.status;
     this.#status.textContent = statusText(end);
     if (end.message && end.status !== 'finished') {
@@ -238,14 +294,6 @@ class InterleavePlayground extends HTMLElement {
     if (end.line !== undefined && end.message) {
       this.#editor?.setMarkers([{ line: end.line, column: end.column ?? 1, message: end.message }]);
     }
-  }
-}
-
-function sessionStore(): Storage | null {
-  try {
-    return globalThis.sessionStorage ?? null;
-  } catch {
-    return null;
   }
 }
 
@@ -273,12 +321,22 @@ function formatDuration(ms: number): string {
 customElements.define('interleave-playground', InterleavePlayground);
 
 // Leaving the page normally is not a crash (a crash fires no pagehide).
-addEventListener('pagehide', () => sessionStore()?.removeItem(RUNNING_KEY));
+addEventListener('pagehide', () => session.remove(RUNNING_KEY));
 
-// A share link (#run=…) loads its code into the matching playground; it never runs it.
+// A share link (#run=…) loads its code into the matching playground; it never runs it. The hash
+// is then removed, so that a reload shows the reader's later edits, not the shared code again.
 void readShareHash(location.hash).then((shared) => {
   if (!shared) return;
-  for (const playground of document.querySelectorAll<InterleavePlayground>('interleave-playground')) {
-    if (playground.exampleId === shared.exampleId) return playground.loadShared(shared.code);
+  const playgrounds = [...document.querySelectorAll<InterleavePlayground>('interleave-playground')];
+  const target = shared === 'damaged' ? undefined : playgrounds.find((p) => p.exampleId === shared.exampleId);
+  if (shared !== 'damaged' && target) {
+    target.loadShared(shared.code);
+    history.replaceState(history.state, '', location.pathname + location.search);
+    return;
   }
+  playgrounds[0]?.say(
+    shared === 'damaged'
+      ? 'The share link in the address is damaged (perhaps cut off when it was copied); its code could not be loaded.'
+      : `The share link in the address is for an example that is not on this page (${shared.exampleId}); its code was not loaded.`,
+  );
 });

@@ -2,6 +2,8 @@ import * as Comlink from 'comlink';
 import { isRunEvent, type RunEvent, type RunRequest } from '../runner/protocol.ts';
 import type { RunnerApi } from '../runner/runner-worker.ts';
 
+type EndEvent = Extract<RunEvent, { type: 'end' }>;
+
 /** If the runner does not confirm a stop within this time, its whole worker is terminated. */
 const STOP_GRACE_MS = 150;
 
@@ -12,7 +14,8 @@ const STOP_GRACE_MS = 150;
 export class RunnerClient {
   #worker: Worker | null = null;
   #api: Comlink.Remote<RunnerApi> | null = null;
-  #finishRun: ((event: Extract<RunEvent, { type: 'end' }>) => void) | null = null;
+  /** The run in progress: `finish` ends it (once); `ended` resolves after its 'end' was delivered. */
+  #current: { finish: (event: EndEvent) => void; ended: Promise<EndEvent> } | null = null;
   #startedAt = 0;
 
   /** Starts the runner worker and its pool ahead of a run. Safe to call often. */
@@ -29,44 +32,52 @@ export class RunnerClient {
     request: RunRequest,
     onEvent: (event: RunEvent) => void,
     ready: () => Promise<void>,
-  ): Promise<Extract<RunEvent, { type: 'end' }>> {
+  ): Promise<EndEvent> {
     const api = this.#connect();
     this.#startedAt = performance.now();
-    return new Promise((resolve) => {
+    let finish!: (event: EndEvent) => void;
+    const ended = new Promise<EndEvent>((resolve) => {
       let settled = false;
-      const finish = (event: Extract<RunEvent, { type: 'end' }>) => {
+      finish = (event: EndEvent) => {
         if (settled) return;
         settled = true;
-        this.#finishRun = null;
+        if (this.#current === run) this.#current = null;
         resolve(event);
       };
-      this.#finishRun = finish;
-      // Typed as the runner declares it, but checked as the untrusted data it is.
-      const receive = async (events: RunEvent[]): Promise<void> => {
-        if (!Array.isArray(events)) return;
-        for (const event of events as unknown[]) {
-          if (!isRunEvent(event)) continue; // Malformed: dropped, never used.
-          if (event.type === 'end') finish(event);
-          else if (!settled) onEvent(event);
-        }
-        if (!settled) await ready();
-      };
-      api.run(request, Comlink.proxy(receive)).catch((error: unknown) => {
-        finish({ type: 'end', status: 'error', durationMs: this.#elapsed(), message: `The runner failed: ${String(error)}` });
-      });
     });
+    const run = { finish, ended };
+    this.#current = run;
+    // Typed as the runner declares it, but checked as the untrusted data it is.
+    const receive = async (events: RunEvent[]): Promise<void> => {
+      if (!Array.isArray(events)) return;
+      for (const event of events as unknown[]) {
+        if (!isRunEvent(event)) continue; // Malformed: dropped, never used.
+        if (this.#current !== run) return; // Ended already (stopped, or the runner replaced).
+        if (event.type === 'end') finish(event);
+        else onEvent(event);
+      }
+      if (this.#current === run) await ready();
+    };
+    api.run(request, Comlink.proxy(receive)).catch((error: unknown) => {
+      finish({ type: 'end', status: 'error', durationMs: this.#elapsed(), message: `The runner failed: ${String(error)}` });
+    });
+    return ended;
   }
 
-  /** Stops the current run; if the runner does not answer in time, replaces the runner. */
+  /**
+   * Stops the current run and resolves once its 'end' has been delivered; if the runner does
+   * not confirm in time, its whole worker is terminated and the run ends as stopped.
+   */
   async stop(): Promise<void> {
-    const finish = this.#finishRun;
-    if (!finish || !this.#api) return;
-    const confirmed = this.#api.stop().then(() => true);
+    const run = this.#current;
+    if (!run || !this.#api) return;
+    this.#api.stop().catch(() => {}); // The worker may be terminated before it answers.
     const late = new Promise<false>((resolve) => setTimeout(() => resolve(false), STOP_GRACE_MS));
-    if (!(await Promise.race([confirmed, late]))) {
+    if (!(await Promise.race([run.ended.then(() => true), late]))) {
       this.#terminate();
-      finish({ type: 'end', status: 'stopped', durationMs: this.#elapsed() });
+      run.finish({ type: 'end', status: 'stopped', durationMs: this.#elapsed() });
     }
+    await run.ended;
   }
 
   #elapsed(): number {
@@ -78,7 +89,7 @@ export class RunnerClient {
     this.#worker = new Worker(new URL('../runner/runner-worker.ts', import.meta.url), { type: 'module', name: 'interleave-runner' });
     this.#worker.addEventListener('error', () => {
       this.#terminate();
-      this.#finishRun?.({ type: 'end', status: 'error', durationMs: this.#elapsed(), message: 'The runner stopped unexpectedly.' });
+      this.#current?.finish({ type: 'end', status: 'error', durationMs: this.#elapsed(), message: 'The runner stopped unexpectedly.' });
     });
     this.#api = Comlink.wrap<RunnerApi>(this.#worker);
     return this.#api;

@@ -12,7 +12,21 @@ import { WorkerPool } from './pool.ts';
 import { DEFAULT_TIMEOUT_MS, type CompiledModules, type RunEvent, type RunRequest } from './protocol.ts';
 
 const pool = new WorkerPool(browserPlatform);
-let current: RunHandle | null = null;
+/**
+ * The run in progress, set before its code is compiled: a Stop that comes while the compiler
+ * loads sets `stopped`, and the program then never starts.
+ */
+interface CurrentRun {
+  stopped: boolean;
+  handle: RunHandle | null;
+}
+let current: CurrentRun | null = null;
+
+function stopRun(run: CurrentRun | null): void {
+  if (!run) return;
+  run.stopped = true;
+  run.handle?.stop();
+}
 
 async function compile(request: RunRequest): Promise<CompiledModules | RunEvent> {
   if (request.kind === 'compiled') return request.program;
@@ -33,24 +47,31 @@ const runner = {
 
   /** Runs a program; resolves after its 'end' event has been delivered to `onEvents`. */
   async run(request: RunRequest, onEvents: (events: RunEvent[]) => Promise<void>): Promise<void> {
-    current?.stop();
+    stopRun(current);
+    const run: CurrentRun = { stopped: false, handle: null };
+    current = run;
+    const startedAt = performance.now();
     const pacer = new EventPacer(onEvents);
-    const program = await compile(request);
-    if ('type' in program) {
-      pacer.push([program]);
-    } else {
-      const options = { timeout: DEFAULT_TIMEOUT_MS, ...request.options };
-      const handle = runProgram(pool, program, options, (events) => pacer.push(events));
-      current = handle;
-      await handle.result;
-      if (current === handle) current = null;
+    try {
+      const program = await compile(request);
+      if ('type' in program) {
+        pacer.push([program]);
+      } else if (run.stopped) {
+        pacer.push([{ type: 'end', status: 'stopped', durationMs: performance.now() - startedAt }]);
+      } else {
+        const options = { timeout: DEFAULT_TIMEOUT_MS, ...request.options };
+        run.handle = runProgram(pool, program, options, (events) => pacer.push(events));
+        await run.handle.result;
+      }
+    } finally {
+      if (current === run) current = null;
     }
     await pacer.drained();
   },
 
   /** Stops the current run: every worker it used is terminated and replaced. */
   stop(): void {
-    current?.stop();
+    stopRun(current);
   },
 };
 

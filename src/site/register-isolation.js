@@ -24,17 +24,28 @@
   const sw = navigator.serviceWorker;
   if (!window.isSecureContext || !sw) return; // Nothing to do; the page explains why.
   if (storage.getItem(FLAG)) return; // Reloaded once already without success.
+  let reloading = false;
   const reload = () => {
+    if (reloading) return;
+    reloading = true;
     storage.setItem(FLAG, String(Date.now()));
     location.reload();
   };
+  // How long a new worker may take to install and take control before the page reloads anyway.
+  const TAKEOVER_MS = 5000;
   sw.register('__BASE__coi-sw.js', { scope: '__BASE__' }).then(
     (registration) => {
       // Blockers (privacy tools, test harnesses) may resolve register() with nothing.
       if (!registration) return;
       if (sw.controller) {
-        // Controlled, yet not isolated: a stale worker from before. Reload once onto the new one.
-        registration.update().then(reload, reload);
+        // Controlled, yet not isolated: a stale worker from before. Fetch the new one and reload
+        // once it controls the page (it skips waiting and claims clients), not before: a reload
+        // onto the stale worker would use up the single reload.
+        registration.update().then(() => {
+          if (!registration.installing && !registration.waiting) return reload(); // Nothing newer.
+          sw.addEventListener('controllerchange', reload, { once: true });
+          setTimeout(reload, TAKEOVER_MS);
+        }, reload);
       } else if (registration.active) {
         reload();
       } else {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import type { ExampleSpec } from '../../src/runner/example-spec.ts';
-import type { RunStatus } from '../../src/runner/protocol.ts';
+import { DEFAULT_TIMEOUT_MS, type RunStatus } from '../../src/runner/protocol.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = `${root}bin/interleave.mjs`;
@@ -19,7 +19,9 @@ const statusByExitCode: Record<number, RunStatus> = { 0: 'finished', 1: 'error',
 async function runExample(file: string, spec: ExampleSpec) {
   const args = ['run', file, '--plain'];
   if (spec.options?.gil) args.push('--gil');
-  if (spec.options?.timeout) args.push('--timeout', String(spec.options.timeout));
+  // The page's limits, so an example that passes here cannot time out or hit the thread cap there.
+  args.push('--timeout', String(spec.options?.timeout ?? DEFAULT_TIMEOUT_MS));
+  if (spec.options?.maxThreads) args.push('--max-threads', String(spec.options.maxThreads));
   try {
     const { stdout } = await promisify(execFile)(process.execPath, [cli, ...args], { cwd: root, timeout: 60_000 });
     return { status: 'finished' as RunStatus, stdout, stderr: '' };
