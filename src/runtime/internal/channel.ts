@@ -16,9 +16,11 @@
  * the registration (and bumps the word the waiter sleeps on) or the waiter's second look sees
  * the new COUNT (and it retries): no wake-up is lost, and a stream with nobody waiting pays no
  * extra atomic write. Wakers call `Atomics.notify` only when a waiter has gone to sleep
- * (EMPTY_SLEEPERS / FULL_SLEEPERS, Semaphore's scheme). Waiters first spin briefly on the count
- * alone, unregistered, since on another core the next put usually lands within microseconds,
- * and a busy stream then costs the other side nothing (see #await).
+ * (EMPTY_SLEEPERS / FULL_SLEEPERS, Semaphore's scheme), and uncount the sleepers they wake
+ * (see #wake), so a woken thread still waiting for a core costs later wakers nothing. Waiters
+ * first spin briefly on the count alone, unregistered, since on another core the next put
+ * usually lands within microseconds, and a busy stream then costs the other side nothing
+ * (see #await).
  *
  * Encoding an item (value-codec.ts) happens before taking a mutex, decoding after it (from a
  * private copy of the bytes): a mutex covers only byte copies. A number skips the codec: it
@@ -33,7 +35,7 @@ import type { WaitKind } from './control-block.ts';
 import { deadlineAfter, futexWait, msUntil, mutexLockSlow, mutexTryLock, mutexUnlock, UNLOCKED } from './futex.ts';
 import { ENCODED, ItemStore, MAX_PAYLOAD_BYTES, STORE_WORDS, type ItemOrder, type StoreBuffers } from './item-store.ts';
 import { SHARE } from './share.ts';
-import { trace } from './trace.ts';
+import { trace, tracing } from './trace.ts';
 import { ValueDecoder, ValueEncoder } from './value-codec.ts';
 
 // Words of a channel inside its owner's Int32Array (relative to the base the owner gives),
@@ -48,26 +50,34 @@ const UNFINISHED = 1;
 /** Most items (0: no limit but memory). */
 const MAXSIZE = 2;
 /**
- * The store's words (item-store.ts): its put side here, its HEAD on line 1, its COUNT on line
- * 2, where its last word is.
+ * The store's words (item-store.ts): its put side here, its HEAD on line 1, its COUNT (which
+ * both sides read and write on every operation) on line 2, its read-mostly sizes on line 3,
+ * where its last word is.
  */
 const STORE = 3;
 // Line 1, the get side:
 /** The getters' mutex in FIFO order, where putters and getters hold different locks. */
 const GET_LOCK = LINE_WORDS;
-// Line 2, next to the store's COUNT, which both sides read and write on every operation:
-/** 0, or SHUT once shut down. Read by every put and by getters that find no item. */
+// Line 3, read-mostly, next to the store's sizes:
+/**
+ * 0, or SHUT once shut down. Read by every put and by getters that find no item; written once,
+ * so it stays cached on every core and costs a reader nothing until then.
+ */
 const SHUTDOWN = STORE + STORE_WORDS;
-// Line 3, getters waiting:
+// Line 4, getters waiting:
 /** Bumped by a put while GETTERS > 0 (and by shutdown): waiting getters sleep on it. */
-const NOT_EMPTY = 3 * LINE_WORDS;
+const NOT_EMPTY = 4 * LINE_WORDS;
 /** Threads waiting for an item (get, poll): registered before they read NOT_EMPTY. */
 const GETTERS = NOT_EMPTY + 1;
-/** Those of GETTERS that are in (or about to enter) Atomics.wait: only they need a notify. */
+/**
+ * Those of GETTERS that are in (or about to enter) Atomics.wait: only they need a notify.
+ * Never fewer than the threads asleep (see #wake); briefly more while a waker that woke one
+ * has yet to uncount it.
+ */
 const EMPTY_SLEEPERS = NOT_EMPTY + 2;
-// Line 4, putters waiting:
+// Line 5, putters waiting:
 /** Bumped by a get while PUTTERS > 0 (and by shutdown): putters waiting for room sleep on it. */
-const NOT_FULL = 4 * LINE_WORDS;
+const NOT_FULL = 5 * LINE_WORDS;
 /** Threads waiting for room (put): registered before they read NOT_FULL. */
 const PUTTERS = NOT_FULL + 1;
 const FULL_SLEEPERS = NOT_FULL + 2;
@@ -186,16 +196,25 @@ export class Channel {
       this.#lock(LOCK);
       let stored = false;
       let wake = false;
-      let count: number;
+      // The count seen before deciding there is no room; a wait ends when it changes.
+      let count = 0;
       try {
         if (words[b + SHUTDOWN] === SHUT) return this.#fail('shut');
         const maxsize = words[b + MAXSIZE];
-        count = this.store.count();
-        if ((maxsize === 0 || count < maxsize) && (this.store.fits(record) || this.#reserve(record))) {
+        // An unbounded channel reads COUNT (the line the getters write) only when the arena
+        // is full: a put then touches that line once, with its increment.
+        if (maxsize !== 0) count = this.store.count();
+        let room = maxsize === 0 || count < maxsize;
+        if (room && !this.store.fits(record)) {
+          if (maxsize === 0) count = this.store.count();
+          room = this.#reserve(record);
+        }
+        if (room) {
           this.store.push(item as number, bytes, priority);
           // Plain: changed only under LOCK; lock-free readers (join) re-check after waking.
           words[b + UNFINISHED]++;
-          trace(this.#identity.putOp, this.#identity.object, this.store.count());
+          // The depth is read only when tracing: COUNT's line is the one both sides fight over.
+          if (tracing()) trace(this.#identity.putOp, this.#identity.object, this.store.count());
           // After the item is counted (an atomic add): see #await for why no wake-up is lost.
           if (Atomics.load(words, b + GETTERS) > 0) {
             Atomics.add(words, b + NOT_EMPTY, 1);
@@ -209,7 +228,7 @@ export class Channel {
         this.#unlock(LOCK);
       }
       if (stored) {
-        if (wake && Atomics.load(words, b + EMPTY_SLEEPERS) > 0) Atomics.notify(words, b + NOT_EMPTY, 1);
+        if (wake) this.#wake(NOT_EMPTY, EMPTY_SLEEPERS, 1);
         return true;
       }
       // Room comes with a get, which changes the count; a shutdown must wake us too.
@@ -235,7 +254,7 @@ export class Channel {
       try {
         if (this.store.count() > 0) {
           item = this.store.pop();
-          trace(this.#identity.getOp, this.#identity.object, this.store.count());
+          if (tracing()) trace(this.#identity.getOp, this.#identity.object, this.store.count());
           // After the item is uncounted (an atomic sub): see #await.
           if (Atomics.load(words, b + PUTTERS) > 0) {
             Atomics.add(words, b + NOT_FULL, 1);
@@ -250,7 +269,7 @@ export class Channel {
         this.#unlock(lock);
       }
       if (taken) {
-        if (wake && Atomics.load(words, b + FULL_SLEEPERS) > 0) Atomics.notify(words, b + NOT_FULL, 1);
+        if (wake) this.#wake(NOT_FULL, FULL_SLEEPERS, 1);
         return item === ENCODED ? this.#decoderFor().decode(this.store.encoded, 0, this.store.encodedSize) : item;
       }
       this.#await(this.#itemOrShutdown, NOT_EMPTY, GETTERS, EMPTY_SLEEPERS, deadline);
@@ -262,14 +281,12 @@ export class Channel {
    * then, or FAILED ('empty') if time ran out.
    */
   poll(timeout: number): true | typeof FAILED {
-    const words = this.#words;
-    const b = this.#base;
     const deadline = timeout === 0 || timeout === Infinity ? timeout : deadlineAfter(timeout);
     let waited = false;
     for (;;) {
       if (this.#itemOrShutdown()) {
         // A put wakes one sleeper, maybe us, who take nothing: pass the wake-up on to a getter.
-        if (waited && Atomics.load(words, b + EMPTY_SLEEPERS) > 0) Atomics.notify(words, b + NOT_EMPTY, 1);
+        if (waited) this.#wake(NOT_EMPTY, EMPTY_SLEEPERS, 1);
         return true;
       }
       if (msUntil(deadline) === 0) return this.#fail('empty');
@@ -341,8 +358,8 @@ export class Channel {
       if (this.#getLock !== LOCK) this.#unlock(GET_LOCK);
       this.#unlock(LOCK);
     }
-    Atomics.notify(words, b + NOT_EMPTY, Infinity);
-    Atomics.notify(words, b + NOT_FULL, Infinity);
+    this.#wake(NOT_EMPTY, EMPTY_SLEEPERS, Infinity);
+    this.#wake(NOT_FULL, FULL_SLEEPERS, Infinity);
     if (immediate && unfinished === 0) Atomics.notify(words, b + UNFINISHED, Infinity);
   }
 
@@ -382,6 +399,25 @@ export class Channel {
     mutexUnlock(this.#words, this.#base + which);
   }
 
+  /**
+   * Wakes up to `count` threads asleep on `sequence`, if `sleepers` says any may be, and
+   * uncounts the ones it woke. Atomics.notify's answer is exact: it counts the waiters it took
+   * off the list, and each of those (and only those) sees 'ok' and leaves the uncounting to
+   * us (#await); a waiter that sees anything else uncounts itself. So `sleepers` is never less
+   * than the threads in (or about to enter) Atomics.wait, and a waker that reads 0 may skip
+   * the notify: no wake-up is lost. Without this, every put between a notify and the woken
+   * getter getting a core called notify again (on 2 cores: for every item of a 4→4 stream).
+   */
+  #wake(sequence: number, sleepers: number, count: number): void {
+    const words = this.#words;
+    const b = this.#base;
+    // Never negative (each uncount follows its thread's count); `<= 0` so a miscount would
+    // show as a hang in tests rather than hide behind extra notifies.
+    if (Atomics.load(words, b + sleepers) <= 0) return;
+    const woken = Atomics.notify(words, b + sequence, count);
+    if (woken > 0) Atomics.sub(words, b + sleepers, woken);
+  }
+
   readonly #itemOrShutdown = (): boolean => this.store.count() > 0 || this.isShutDown();
 
   /**
@@ -405,12 +441,17 @@ export class Channel {
       if (ms === 0 || ready()) return;
       // Semaphore's scheme: wakers call Atomics.notify only if someone may be asleep.
       Atomics.add(words, b + sleepers, 1);
+      // Whether a notify ended our sleep ('ok'): that waker has uncounted us (#wake). Noted
+      // per sleep, since blockOn may throw after sleeping.
+      let notified = false;
       try {
-        blockOn({ kind: this.#identity.kind, object: this.#identity.object, timeout: ms }, (left) =>
-          futexWait(words, b + sequence, seen, left),
-        );
+        blockOn({ kind: this.#identity.kind, object: this.#identity.object, timeout: ms }, (left) => {
+          const result = futexWait(words, b + sequence, seen, left);
+          if (result === 'ok') notified = true;
+          return result;
+        });
       } finally {
-        Atomics.sub(words, b + sleepers, 1);
+        if (!notified) Atomics.sub(words, b + sleepers, 1);
       }
     } finally {
       Atomics.sub(words, b + waiters, 1);

@@ -17,7 +17,7 @@
  * Live records lie in [HEAD, TOP). In FIFO order, putters and getters hold different locks
  * (channel.ts): putters own TOP, getters own HEAD, COUNT is atomic, and moving
  * records (compaction, growth, clear) happens with both locks held. The store's words are
- * spread over three cache lines: see the layout below. Other orders run under one
+ * spread over four cache lines: see the layout below. Other orders run under one
  * lock. The three orders take from different places:
  *   fifo      the record at HEAD (HEAD moves up; records are never freed out of order)
  *   lifo      the record ending at TOP (TOP moves down; HEAD stays 0)
@@ -37,17 +37,22 @@
 export type ItemOrder = 'fifo' | 'lifo' | 'priority';
 
 // Words of a store inside its owner's Int32Array (relative to the base the owner gives), in
-// three groups a cache line (16 words) apart, so that in FIFO order a putter and a getter
-// working at once share only COUNT's line: the put side's words, the get side's HEAD, COUNT.
+// four groups a cache line (16 words) apart, so that in FIFO order a putter and a getter
+// working at once share only COUNT's line (and the arena's bytes): the put side's words, the
+// get side's HEAD, COUNT, and the read-mostly sizes, which both sides read on every operation
+// and which change only when the arena or heap grows.
 const TOP = 0;
 /** Bytes of live records (FIFO order does not keep it: there it is TOP - HEAD). */
 const LIVE = 1;
-const CAPACITY = 2;
-const HEAP_CAPACITY = 3;
 const HEAD = 16;
 const COUNT = 32;
-/** How many Int32 words a store spans in its owner's words. */
-export const STORE_WORDS = COUNT + 1;
+const CAPACITY = 48;
+const HEAP_CAPACITY = 49;
+/**
+ * How many Int32 words a store spans in its owner's words. Its last line (from CAPACITY) is
+ * read-mostly: an owner may put its own read-mostly words after these, on the same line.
+ */
+export const STORE_WORDS = HEAP_CAPACITY + 1;
 
 
 /** Arena bytes a new store starts with. */
@@ -140,16 +145,21 @@ export class ItemStore {
 
   /**
    * Whether a record of `recordBytes` fits at TOP as things are (the put side's fast path: in
-   * FIFO order, only the putters' lock is held). An empty FIFO store starts again at 0 here.
+   * FIFO order, only the putters' lock is held). An empty FIFO store whose TOP has reached the
+   * arena's end starts again at 0 here, so a queue emptied often never compacts. (Only then:
+   * resetting on every put into an empty store would write the getters' HEAD line, and read
+   * COUNT's, on every put of a stream that the getters keep up with.)
    */
   fits(recordBytes: number): boolean {
     this.#refresh();
     const words = this.#words;
     const b = this.#base;
-    if (this.order === 'fifo' && Atomics.load(words, b + COUNT) === 0 && words[b + TOP] !== 0) {
-      // No getter touches HEAD or LIVE while COUNT is 0: each finished with them before its
-      // decrement of COUNT, and none reads them again before our next increment.
-      Atomics.store(words, b + HEAD, 0);
+    const full = words[b + TOP] + recordBytes > this.#capacity;
+    if (full && this.order === 'fifo' && Atomics.load(words, b + COUNT) === 0) {
+      // No getter touches HEAD while COUNT is 0: each finished with it before its decrement
+      // of COUNT (which our load of COUNT synchronises with), and none reads it again before
+      // it sees our next increment (which publishes this plain store).
+      words[b + HEAD] = 0;
       words[b + TOP] = 0;
     }
     return words[b + TOP] + recordBytes <= this.#capacity && this.#heapHasRoom();
@@ -227,7 +237,9 @@ export class ItemStore {
     let at: number;
     let header: number;
     if (this.order === 'fifo') {
-      at = Atomics.load(words, b + HEAD);
+      // Plain: HEAD is written under the getters' lock, which we hold, or by a putter (fits)
+      // before an increment of COUNT that our caller's load of COUNT synchronised with.
+      at = words[b + HEAD];
       header = view.getUint32(at, true);
     } else if (this.order === 'lifo') {
       header = view.getUint32(words[b + TOP] - TRAILER_BYTES, true);
@@ -269,8 +281,9 @@ export class ItemStore {
     const b = this.#base;
     if (this.order === 'fifo') {
       // Getters and putters hold different locks in FIFO order: HEAD first, COUNT last, so
-      // a putter that sees COUNT 0 knows we are done with HEAD (see fits).
-      Atomics.store(words, b + HEAD, at + record);
+      // a putter that sees COUNT 0 knows we are done with HEAD (see fits). HEAD can be a plain
+      // store: the sequentially consistent decrement of COUNT after it publishes it.
+      words[b + HEAD] = at + record;
       Atomics.sub(words, b + COUNT, 1);
       return;
     }
