@@ -105,7 +105,8 @@ async function warmRun(browser: Browser, origin: string) {
   report('click Run → first output line, warm', `${median(times).toFixed(0)} ms`, '≤ 100 ms');
 }
 
-async function editedRun(browser: Browser, origin: string) {
+/** A fresh page on the edit article with its editor open; `code`, if given, replaces the example. */
+async function openEditedPlayground(browser: Browser, origin: string, code?: string) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(origin + EDIT_ARTICLE);
@@ -113,6 +114,16 @@ async function editedRun(browser: Browser, origin: string) {
   await region.getByRole('button', { name: 'Edit', exact: true }).click();
   const editor = region.locator('.monaco-editor .view-lines').or(region.locator('textarea.pg-textarea'));
   await editor.waitFor({ timeout: 30_000 });
+  if (code !== undefined) {
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.insertText(code);
+  }
+  return { context, page, region, editor };
+}
+
+async function editedRun(browser: Browser, origin: string) {
+  const { context, page, editor } = await openEditedPlayground(browser, origin);
   const times: number[] = [];
   for (let i = 0; i <= RUNS; i++) {
     await editor.click();
@@ -127,16 +138,11 @@ async function editedRun(browser: Browser, origin: string) {
 
 /** Click Stop on a program spinning in two threads → the status says Stopped (workers terminated). */
 async function stopLatency(browser: Browser, origin: string) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(origin + EDIT_ARTICLE);
-  const region = page.getByRole('region', { name: 'Playground: Start and join' });
-  await region.getByRole('button', { name: 'Edit', exact: true }).click();
-  const editor = region.locator('.monaco-editor .view-lines').or(region.locator('textarea.pg-textarea'));
-  await editor.waitFor({ timeout: 30_000 });
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.insertText('import { Thread } from "interleave";\nfunction spin() { for (;;) {} }\nnew Thread({ target: spin }).start();\nconsole.log("spinning");\nfor (;;) {}');
+  const { context, page, region } = await openEditedPlayground(
+    browser,
+    origin,
+    'import { Thread } from "interleave";\nfunction spin() { for (;;) {} }\nnew Thread({ target: spin }).start();\nconsole.log("spinning");\nfor (;;) {}',
+  );
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     await region.getByRole('button', { name: 'Run', exact: true }).click();
@@ -161,16 +167,11 @@ async function stopLatency(browser: Browser, origin: string) {
 }
 
 async function flood(browser: Browser, origin: string) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(origin + EDIT_ARTICLE);
-  const region = page.getByRole('region', { name: 'Playground: Start and join' });
-  await region.getByRole('button', { name: 'Edit', exact: true }).click();
-  const editor = region.locator('.monaco-editor .view-lines').or(region.locator('textarea.pg-textarea'));
-  await editor.waitFor({ timeout: 30_000 });
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.insertText('for (let i = 0; i < 100_000; i++) console.log(`line ${i}`);');
+  const { context, page, region } = await openEditedPlayground(
+    browser,
+    origin,
+    'for (let i = 0; i < 100_000; i++) console.log(`line ${i}`);',
+  );
   await page.evaluate(() => {
     const state = ((window as any).__delays = [] as number[]);
     document.addEventListener('click', (event) => state.push(performance.now() - event.timeStamp), { capture: true });

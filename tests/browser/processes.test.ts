@@ -1,21 +1,9 @@
 // Processes and executors in real Chromium (Web Workers): a process gets its own copy of plain
 // shared memory while a thread shares it, and a pool's map returns results in input order.
-import { afterAll, describe, expect, it } from 'vitest';
-import { compileProgram } from '../../src/runner/compile.ts';
-import { runProgram, type OutputEvent } from '../../src/runner/host.ts';
-import { WorkerPool } from '../../src/runner/pool.ts';
-import { browserPlatform } from '../../src/runtime/platform/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { snippetRunner } from './run-snippet.ts';
 
-const pool = new WorkerPool(browserPlatform, { warm: 3 });
-afterAll(() => pool.close());
-
-async function run(source: string) {
-  const output: OutputEvent[] = [];
-  const end = await runProgram(pool, compileProgram(source), { timeout: 15_000 }, (events) => {
-    for (const event of events) if (event.type === 'output') output.push(event);
-  }).result;
-  return { end, lines: output.map((event) => event.text) };
-}
+const run = snippetRunner();
 
 describe('processes and executors in Chromium', () => {
   it('copies plain shared memory into a process, shares it with a thread and through a Value', async () => {

@@ -1,21 +1,9 @@
 // Queues and pipes in real Chromium: items cross Web Workers through shared memory (including
 // the growable buffer an oversized item needs), with the same semantics as in Node.
-import { afterAll, describe, expect, it } from 'vitest';
-import { compileProgram } from '../../src/runner/compile.ts';
-import { runProgram } from '../../src/runner/host.ts';
-import { WorkerPool } from '../../src/runner/pool.ts';
-import { browserPlatform } from '../../src/runtime/platform/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { snippetRunner } from './run-snippet.ts';
 
-const pool = new WorkerPool(browserPlatform, { warm: 3 });
-afterAll(() => pool.close());
-
-async function run(source: string) {
-  const lines: string[] = [];
-  const end = await runProgram(pool, compileProgram(source), { timeout: 20_000 }, (events) => {
-    for (const event of events) if (event.type === 'output') lines.push(event.text);
-  }).result;
-  return { end, lines };
-}
+const run = snippetRunner();
 
 describe('queues and pipes in Chromium', () => {
   it('deliver every item exactly once from two producers to two consumers, in order per producer', async () => {

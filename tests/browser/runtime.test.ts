@@ -1,22 +1,10 @@
 // The same runtime in real Chromium: the host on the page, threads in Web Workers, shared
 // memory and Atomics.wait for real.
-import { afterAll, describe, expect, it } from 'vitest';
-import { compileProgram } from '../../src/runner/compile.ts';
-import { runProgram, type OutputEvent } from '../../src/runner/host.ts';
+import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/runner/protocol.ts';
-import { WorkerPool } from '../../src/runner/pool.ts';
-import { browserPlatform } from '../../src/runtime/platform/browser.ts';
+import { snippetRunner } from './run-snippet.ts';
 
-const pool = new WorkerPool(browserPlatform, { warm: 3 });
-afterAll(() => pool.close());
-
-async function run(source: string) {
-  const output: OutputEvent[] = [];
-  const end = await runProgram(pool, compileProgram(source), { timeout: 15_000 }, (events) => {
-    for (const event of events) if (event.type === 'output') output.push(event);
-  }).result;
-  return { end, output, lines: output.map((event) => event.text) };
-}
+const run = snippetRunner();
 
 describe('the runtime in Chromium', () => {
   it('is cross-origin isolated, so SharedArrayBuffer exists', () => {
