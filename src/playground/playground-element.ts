@@ -222,7 +222,6 @@ class InterleavePlayground extends HTMLElement {
 
   #setRunning(running: boolean): void {
     this.#running = running;
-    this.toggleAttribute('data-running', running);
     const stop = this.#button('stop');
     // A disabled button drops focus to the page: keep the keyboard reader in the toolbar.
     if (!running && stop === document.activeElement) this.#button('run').focus();

@@ -53,6 +53,7 @@ import type { FunctionRef } from './platform/protocol.ts';
 import { Process } from './process.ts';
 import { Queue } from './queue.ts';
 import { Thread } from './thread.ts';
+import { isThenable } from './internal/thenable.ts';
 
 /** Options of the executors. */
 export interface ExecutorOptions {
@@ -355,7 +356,7 @@ function serveTasks(core: PoolCore, tasks: Queue<TaskItem>, table: unknown[]): v
       let fn = functions.get(key);
       if (fn === undefined) functions.set(key, (fn = services.unpackFunction(ref)));
       const value = fn(...(decoder.decode(bytes) as unknown[]));
-      if (typeof (value as { then?: unknown } | null)?.then === 'function') {
+      if (isThenable(value)) {
         throw new TypeError(
           `The task returned a Promise: executors run plain functions and send back what they return. ` +
             'Make the function synchronous (sleep(ms) instead of awaiting a timer), or use an async Thread target.',

@@ -32,6 +32,7 @@ import {
 } from './internal/share.ts';
 import { trace } from './internal/trace.ts';
 import { OP_ACQUIRE, OP_RELEASE } from './internal/trace-ops.ts';
+import { isThenable } from './internal/thenable.ts';
 
 export type { AcquireOptions } from './internal/futex.ts';
 
@@ -74,9 +75,6 @@ export function withHeld<T>(lock: Holdable, fn: () => T): T {
   return result;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}
 
 /**
  * How a Condition uses its lock (Lock or RLock): check that the calling thread holds it, let it

@@ -14,7 +14,7 @@
  * not part of it (pass shared state as an argument, e.g. a Lock or a SharedArrayBuffer).
  */
 import { blockOn } from './internal/blocking.ts';
-import { controlBlock, currentThreadId } from './internal/context.ts';
+import { controlBlock, currentThreadId, DEFAULT_THREAD_ID, DEFAULT_THREAD_NAME } from './internal/context.ts';
 import { deadlineAfter, timeoutMs } from './internal/futex.ts';
 import {
   THREAD_DONE,
@@ -26,9 +26,9 @@ import { registerKind, SHARE, type ShareDescriptor } from './internal/share.ts';
 import { trace } from './internal/trace.ts';
 import { OP_SLEEP } from './internal/trace-ops.ts';
 
-/** The main thread's id and name in every run. */
-export const MAIN_THREAD_ID = 1;
-export const MAIN_THREAD_NAME = 'MainThread';
+/** The main thread's id and name in every run: the ones a worker has before it enters a thread. */
+export const MAIN_THREAD_ID = DEFAULT_THREAD_ID;
+export const MAIN_THREAD_NAME = DEFAULT_THREAD_NAME;
 
 /** What `new Thread(options)` takes (Python's keyword arguments). */
 export interface ThreadOptions<Args extends unknown[] = unknown[]> {

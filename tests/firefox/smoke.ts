@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type BrowserContext, type ElementHandle, type Page } from 'puppeteer-core';
 import { isolationHeaders } from '../../src/site/isolation-headers.mjs';
 import { startStaticServer } from '../support/static-server.mjs';
+import { textKey } from '../../src/playground/edits.ts';
 
 const BASE_PATH = '/interleave/';
 const SYNC = 'synchronization/overview/';
@@ -128,33 +129,24 @@ async function openPage(path: string, edits: Record<string, string> = {}): Promi
 }
 
 /**
- * The reader's edit of an example, stored as src/playground/edits.ts keys it: under
- * "interleave:edit:" + FNV-1a of the article's source (read from the playground's embedded JSON).
- * Monaco typing over BiDi is not what this smoke test is about; the plain path is.
+ * The reader's edit of an example, stored under the key src/playground/edits.ts gives it (the
+ * source comes from the playground's embedded JSON). Monaco typing over BiDi is not what this
+ * smoke test is about; the plain path is.
  */
 async function setEdits(page: Page, edits: Record<string, string>): Promise<void> {
-  const missing = await page.evaluate((edits: Record<string, string>) => {
-    const textKey = (text: string) => {
-      let hash = 0x811c9dc5;
-      for (let i = 0; i < text.length; i++) {
-        hash ^= text.charCodeAt(i);
-        hash = Math.imul(hash, 0x01000193);
-      }
-      return (hash >>> 0).toString(16).padStart(8, '0');
-    };
-    const missing: string[] = [];
-    for (const [title, code] of Object.entries(edits)) {
+  const sources = await page.evaluate((titles: string[]) => {
+    return titles.map((title) => {
       const region = document.querySelector(`[role=region][aria-label="Playground: ${title}"]`);
       const data = region?.querySelector('script.pg-example')?.textContent;
-      if (!data) {
-        missing.push(title);
-        continue;
-      }
-      localStorage.setItem(`interleave:edit:${textKey((JSON.parse(data) as { source: string }).source)}`, code);
-    }
-    return missing;
-  }, edits);
+      return data ? (JSON.parse(data) as { source: string }).source : null;
+    });
+  }, Object.keys(edits));
+  const missing = Object.keys(edits).filter((_, i) => sources[i] === null);
   if (missing.length > 0) throw new Error(`No playground titled ${missing.join(', ')}`);
+  const entries = Object.values(edits).map((code, i) => [`interleave:edit:${textKey(sources[i]!)}`, code]);
+  await page.evaluate((entries: string[][]) => {
+    for (const [key, code] of entries) localStorage.setItem(key, code);
+  }, entries);
 }
 
 /** Clicks a playground's button, found by its accessible name (its text). */

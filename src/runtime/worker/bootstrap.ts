@@ -32,6 +32,7 @@ import { attachProcess, Process, recordExit } from '../process.ts';
 import { mainThread, setCurrentThread, setThreadLauncher, threadView, type Thread } from '../thread.ts';
 import { describeFunction, describeThread, explainClosureVariable, locateSource, resolveFunction } from './targets.ts';
 import { cancelPendingTimers, trackTimers } from './timers.ts';
+import { isThenable } from '../internal/thenable.ts';
 
 type Namespace = Record<string, unknown>;
 
@@ -253,6 +254,3 @@ function safeString(value: unknown): string {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
