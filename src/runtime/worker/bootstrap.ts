@@ -33,6 +33,7 @@ import { mainThread, setCurrentThread, setThreadLauncher, threadView, type Threa
 import { describeFunction, describeThread, explainClosureVariable, locateSource, resolveFunction } from './targets.ts';
 import { cancelPendingTimers, trackTimers } from './timers.ts';
 import { isThenable } from '../internal/thenable.ts';
+import { rememberGlobals, restoreGlobals } from './globals.ts';
 
 type Namespace = Record<string, unknown>;
 
@@ -58,6 +59,7 @@ export function serveJobs(link: HostLink): void {
   }
   captureConsole();
   trackTimers();
+  rememberGlobals();
   link.onUncaughtError((error) => {
     // A throw in a timer callback or an unhandled rejection: reported like a thread's
     // uncaught error, the thread itself goes on (as a callback's failure would in Node).
@@ -201,6 +203,7 @@ async function runJob(link: HostLink, job: Job): Promise<void> {
     setSnippetColumns(null);
     setSnippetModuleUrls([]);
     leaveThread();
+    restoreGlobals();
     for (const url of urls) link.releaseModuleUrl(url);
     link.post({ type: 'done', run: job.run, threadId: id, error: failure });
   }

@@ -140,6 +140,26 @@ outer();
     expect(second.lines).toEqual([]);
   });
 
+  it('starts every run with fresh globals: what a run adds or replaces is gone in the next', async () => {
+    const source = `import { Thread } from 'interleave';
+function visit() {
+  console.log(typeof (globalThis as any).leftover, typeof structuredClone);
+  (globalThis as any).leftover = 1;
+  (globalThis as any).structuredClone = null;
+}
+const thread = new Thread({ target: visit });
+thread.start();
+thread.join();
+visit();
+`;
+    // Workers are reused (the pool is small), so later runs land on workers earlier runs used.
+    for (let i = 0; i < 4; i++) {
+      const { end, lines } = await run(pool, source);
+      expect(end.status).toBe('finished');
+      expect(lines).toEqual(['undefined function', 'undefined function']);
+    }
+  });
+
   it('refuses to start more threads than maxThreads, in words', async () => {
     const { end } = await run(
       pool,
