@@ -3,9 +3,9 @@
  *
  * Any number of threads may put and get at once; every item put is got exactly once. Items are
  * copied (any structured-cloneable value: numbers, strings, plain objects, arrays, Maps, Sets,
- * Dates, typed arrays…); they cross threads through shared memory (internal/item-store.ts), not
- * as one message each, and the queue object itself is shared like a Lock: pass it to a thread
- * and both sides use the same queue.
+ * Dates, typed arrays…); they cross threads through shared memory, not as one message each, and
+ * the queue object itself is shared like a Lock: pass it to a thread and both sides use the
+ * same queue.
  *
  * Waiting: `put` waits while a bounded queue is full (back-pressure), `get` while it is empty;
  * both take `{ block, timeout }` as in Python (`timeout` in ms) and throw `Full` / `Empty`
@@ -14,11 +14,13 @@
  * items, when immediate). Every wait is recorded for the deadlock watchdog: a consumer waiting
  * on a queue nobody will ever fill is reported, like a thread stuck on a lock.
  *
- * Algorithm: internal/channel.ts (Python's design on futexes; FIFO putters and getters take
- * separate locks).
+ * Algorithm: internal/channel.ts. In a FIFO queue (Queue, SimpleQueue) numbers take a
+ * lock-free ring (internal/number-ring.ts); everything else, and numbers past the ring's size,
+ * the item store (internal/item-store.ts) under Python's locking design on futexes. The two
+ * lanes keep one FIFO order.
  */
 import { Empty, Full, ShutDown, UsageError } from './errors.ts';
-import { CHANNEL_WORDS, Channel, FAILED, type ChannelIdentity } from './internal/channel.ts';
+import { Channel, channelWords, FAILED, type ChannelIdentity } from './internal/channel.ts';
 import type { ObjectKind } from './internal/control-block.ts';
 import { timeoutMs } from './internal/futex.ts';
 import type { ItemOrder, StoreBuffers } from './internal/item-store.ts';
@@ -36,6 +38,13 @@ export interface QueueWaitOptions {
 
 /** The largest maxsize (the item count is an Int32 in shared memory). */
 const MAX_MAXSIZE = 0x7fff_ffff;
+
+/**
+ * Numbers a FIFO queue's lock-free lane holds (4 MiB of shared memory, committed only as it is
+ * used): enough for a producer to run a few scheduler time slices ahead of its consumers
+ * before numbers overflow into the (slower, locked) item store.
+ */
+const RING_SLOTS = 1 << 18;
 
 const ORDERS: Partial<Record<ObjectKind, ItemOrder>> = {
   queue: 'fifo',
@@ -79,7 +88,9 @@ abstract class QueueCore<T> implements Shareable {
   constructor(kind: ObjectKind, maxsize: number) {
     const revived = reviving;
     reviving = null;
-    this.#state = revived?.state ?? SharedState.create(kind, CHANNEL_WORDS);
+    const order = ORDERS[revived?.state.kind ?? kind]!;
+    const ringSlots = order === 'fifo' ? RING_SLOTS : 0;
+    this.#state = revived?.state ?? SharedState.create(kind, channelWords(ringSlots));
     const identity: ChannelIdentity = {
       kind: this.#state.kind,
       object: this.#state.id,
@@ -88,10 +99,9 @@ abstract class QueueCore<T> implements Shareable {
       label: () => this.#state.label(),
       noun: 'item',
     };
-    const order = ORDERS[this.#state.kind]!;
     this.channel =
       revived === null
-        ? Channel.create(this.#state.words, 0, identity, order, maxsize)
+        ? Channel.create(this.#state.words, 0, identity, order, maxsize, ringSlots)
         : Channel.attach(this.#state.words, 0, identity, order, revived.buffers);
   }
 

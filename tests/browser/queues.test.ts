@@ -39,6 +39,40 @@ console.log('received', results.get() + results.get());
     expect(lines).toEqual(['received 10000']);
   });
 
+  it('streams numbers (the lock-free lane) mixed with objects, exactly once and in order per producer', async () => {
+    const { end, lines } = await run(`import { Queue, Thread } from 'interleave';
+function produce(queue: Queue, producer: number, count: number) {
+  for (let i = 0; i < count; i++) queue.put(i % 101 === 0 ? { code: producer * count + i } : producer * count + i);
+}
+function consume(queue: Queue, seen: Int32Array, errors: Int32Array, count: number) {
+  const last = [-1, -1];
+  for (;;) {
+    const item = queue.get();
+    if (item === -1) return;
+    const code = typeof item === 'number' ? item : item.code;
+    const producer = Math.floor(code / count);
+    if (code <= last[producer]) Atomics.add(errors, 0, 1);
+    last[producer] = code;
+    Atomics.add(seen, code, 1);
+  }
+}
+const count = 20000;
+const queue = new Queue();
+const seen = new Int32Array(new SharedArrayBuffer(4 * 2 * count));
+const errors = new Int32Array(new SharedArrayBuffer(4));
+const producers = [0, 1].map((p) => new Thread({ target: produce, args: [queue, p, count] }));
+const consumers = [0, 1].map(() => new Thread({ target: consume, args: [queue, seen, errors, count] }));
+for (const t of [...producers, ...consumers]) t.start();
+for (const t of producers) t.join();
+queue.put(-1);
+queue.put(-1);
+for (const t of consumers) t.join();
+console.log('errors', errors[0], 'exactly once', seen.every((n) => n === 1), 'left', queue.qsize());
+`);
+    expect(end.status, end.message).toBe('finished');
+    expect(lines).toEqual(['errors 0 exactly once true left 0']);
+  });
+
   it('carries an item larger than the queue buffer, and the queue stays usable', async () => {
     const { end, lines } = await run(`import { Queue, Thread } from 'interleave';
 function echo(inbox: Queue, outbox: Queue) { outbox.put(inbox.get().length); outbox.put(inbox.get()); }

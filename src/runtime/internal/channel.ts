@@ -2,68 +2,82 @@
  * Channel: the synchronised many-producer, many-consumer item store that Queue, LifoQueue,
  * PriorityQueue, SimpleQueue and each direction of a Pipe are built on.
  *
- * It is Python's `queue.Queue` algorithm on futexes, with the two-lock split of Michael & Scott
- * for FIFO order: putters take LOCK, getters GET_LOCK, so a producer and a consumer never wait
- * for each other's mutex; they meet only at the store's atomic COUNT (item-store.ts says who
- * owns which word). LIFO and priority order take from where puts add, so there getters take
- * LOCK too. Work that moves records (compaction, growth, clear) and shutdown hold both locks,
+ * Two lanes, one order. In FIFO order, numbers go through a lock-free ring in the channel's
+ * own words (number-ring.ts): a put or get there is a CAS and two stores, no mutex. Everything
+ * else — objects, numbers past the ring's size, every item of LIFO and priority order, puts
+ * after a shutdown — goes through the item store (item-store.ts) under mutexes, Python's
+ * `queue.Queue` algorithm on futexes, with the two-lock split of Michael & Scott for FIFO
+ * order: putters take LOCK, getters GET_LOCK, so a producer and a consumer never wait for each
+ * other's mutex. LIFO and priority order take from where puts add, so there getters take LOCK
+ * too. Work that moves records (compaction, growth, clear) and shutdown hold both locks,
  * always LOCK first.
  *
- * Waiting: a getter that finds no item (a putter that finds no room) releases its mutex,
- * registers in GETTERS (PUTTERS), reads the sequence word NOT_EMPTY (NOT_FULL), looks at COUNT
- * (and the shutdown flag) once more and sleeps while the word is unchanged. A put (get) updates COUNT, then bumps the
- * word if anyone is registered. Every step is sequentially consistent, so either the waker sees
- * the registration (and bumps the word the waiter sleeps on) or the waiter's second look sees
- * the new COUNT (and it retries): no wake-up is lost, and a stream with nobody waiting pays no
- * extra atomic write. Wakers call `Atomics.notify` only when a waiter has gone to sleep
- * (EMPTY_SLEEPERS / FULL_SLEEPERS, Semaphore's scheme), and uncount the sleepers they wake
- * (see #wake), so a woken thread still waiting for a core costs later wakers nothing. Waiters
- * first spin briefly on the count alone, unregistered, since on another core the next put
- * usually lands within microseconds, and a busy stream then costs the other side nothing
- * (see #await).
+ * Why the order holds across the lanes: an item goes to the store only with the ring FROZEN
+ * (no put can claim a ring position), frozen under LOCK by the first such put; the ring is
+ * thawed only under LOCK with the store empty. So a non-empty store means a frozen ring, every
+ * item in the ring then is older than every item in the store, and a getter takes from the
+ * store only when, holding the getters' lock with the store non-empty, it finds the ring empty.
+ * LIFO and priority channels keep their ring frozen for good.
+ *
+ * Waiting: a getter that finds no item (a putter that finds no room) registers in GETTERS
+ * (PUTTERS), reads the sequence word NOT_EMPTY (NOT_FULL), looks once more and sleeps while
+ * the word is unchanged. A put (get) publishes its change, then bumps the word if anyone is
+ * registered. Every step is sequentially consistent, so either the waker sees the registration
+ * (and bumps the word the waiter sleeps on) or the waiter's second look sees the change (and
+ * it retries): no wake-up is lost, and a stream with nobody waiting pays no extra atomic
+ * write. Wakers call `Atomics.notify` only when a waiter has gone to sleep (EMPTY_SLEEPERS /
+ * FULL_SLEEPERS, Semaphore's scheme), and uncount the sleepers they wake (see #wake). A ring
+ * slot can be claimed before it is published (or freed), so a woken getter may find the item
+ * it was woken for behind one still being written and sleep again; a getter (putter) that
+ * waited and succeeds therefore passes a wake-up on while items (room) remain. Waiters first
+ * spin briefly, unregistered, since on another core the next put usually lands within
+ * microseconds (see #await).
  *
  * Encoding an item (value-codec.ts) happens before taking a mutex, decoding after it (from a
- * private copy of the bytes): a mutex covers only byte copies. A number skips the codec: it
- * is stored as a float64.
+ * private copy of the bytes): a mutex covers only byte copies. A number skips the codec.
  *
- * Shutdown (Python 3.13): puts fail; gets fail once the store is empty; an immediate shutdown
- * also drops the stored items (counting them as done for join). UNFINISHED counts items put and
- * not yet marked done (`taskDone`); joiners sleep on it and are woken when it reaches 0.
+ * Shutdown (Python 3.13): puts fail (the ring is frozen, and the store refuses); gets fail
+ * once both lanes are empty; an immediate shutdown also drops the stored items (counting them
+ * as done for join). Unfinished tasks (`taskDone`) are items ever put (ring claims plus store
+ * pushes) minus DONE, so a put pays no extra atomic for them; joiners sleep on DONE.
  */
 import { blockOn } from './blocking.ts';
 import type { WaitKind } from './control-block.ts';
 import { deadlineAfter, futexWait, msUntil, mutexLockSlow, mutexTryLock, mutexUnlock, UNLOCKED } from './futex.ts';
 import { ENCODED, ItemStore, MAX_PAYLOAD_BYTES, STORE_WORDS, type ItemOrder, type StoreBuffers } from './item-store.ts';
+import { GOT, NumberRing, PUT_DONE, RING_BUSY, RING_EMPTY, RING_FROZEN, RING_FULL, ringWords } from './number-ring.ts';
 import { SHARE } from './share.ts';
 import { trace, tracing } from './trace.ts';
 import { ValueDecoder, ValueEncoder } from './value-codec.ts';
 
 // Words of a channel inside its owner's Int32Array (relative to the base the owner gives),
 // grouped by who writes them, each group on its own cache line (16 words apart): a FIFO
-// putter and getter working at the same time then share only the store's COUNT line.
+// number stream touches only the ring's lines and the waiters' counts, which it only reads.
 const LINE_WORDS = 16;
-// Line 0, the put side (and everything else when not FIFO):
+// Line 0, the store's put side (and everything else when not FIFO), and taskDone:
 /** The putters' mutex (futex.ts: UNLOCKED / LOCKED / CONTENDED); the only one unless FIFO. */
 const LOCK = 0;
-/** Items put and not yet marked done; joiners sleep on it until it is 0. */
-const UNFINISHED = 1;
-/** Most items (0: no limit but memory). */
-const MAXSIZE = 2;
+/** Items marked done (taskDone, or dropped by an immediate shutdown), modulo 2^32; joiners sleep on it. */
+const DONE = 1;
+/** Items ever pushed into the store, modulo 2^32 (written under LOCK). */
+const STORE_PUTS = 2;
 /**
  * The store's words (item-store.ts): its put side here, its HEAD on line 1, its COUNT (which
- * both sides read and write on every operation) on line 2, its read-mostly sizes on line 3,
- * where its last word is.
+ * both sides read and write on every store operation) on line 2, its read-mostly sizes on
+ * line 3, where its last word is.
  */
 const STORE = 3;
-// Line 1, the get side:
+// Line 1, the store's get side:
 /** The getters' mutex in FIFO order, where putters and getters hold different locks. */
 const GET_LOCK = LINE_WORDS;
 // Line 3, read-mostly, next to the store's sizes:
 /**
- * 0, or SHUT once shut down. Read by every put and by getters that find no item; written once,
- * so it stays cached on every core and costs a reader nothing until then.
+ * 0, or SHUT once shut down. Read by store puts and by getters that find no item; written
+ * once, so it stays cached on every core and costs a reader nothing until then.
  */
 const SHUTDOWN = STORE + STORE_WORDS;
+/** Most items (0: no limit but memory). */
+const MAXSIZE = SHUTDOWN + 1;
 // Line 4, getters waiting:
 /** Bumped by a put while GETTERS > 0 (and by shutdown): waiting getters sleep on it. */
 const NOT_EMPTY = 4 * LINE_WORDS;
@@ -81,18 +95,43 @@ const NOT_FULL = 5 * LINE_WORDS;
 /** Threads waiting for room (put): registered before they read NOT_FULL. */
 const PUTTERS = NOT_FULL + 1;
 const FULL_SLEEPERS = NOT_FULL + 2;
-/** How many Int32 words a channel uses in its owner's words. */
-export const CHANNEL_WORDS = FULL_SLEEPERS + 1;
-
-const SHUT = 1;
+// Lines 6 on: the number ring (its TAIL and HEAD on lines of their own, then its slots).
+const RING = 6 * LINE_WORDS;
 
 /**
- * How many times a waiter re-checks the count before registering to sleep: about a
- * microsecond, enough to catch a put in flight on another core (a sleep and wake-up costs tens
- * of µs), short enough not to matter when threads outnumber cores. (Measured on 2 cores:
- * 200…2000 all land within the noise; longer spins hurt 4→4.)
+ * Ring slots of a channel made without saying (a pipe direction): 64 KiB of shared memory,
+ * committed only as it is used.
+ */
+export const DEFAULT_RING_SLOTS = 1 << 12;
+
+/** How many Int32 words a channel whose ring has `ringSlots` slots uses in its owner's words. */
+export function channelWords(ringSlots: number): number {
+  return RING + ringWords(ringSlots);
+}
+
+/** How many Int32 words a channel with {@link DEFAULT_RING_SLOTS} uses in its owner's words. */
+export const CHANNEL_WORDS = channelWords(DEFAULT_RING_SLOTS);
+
+const SHUT = 1;
+/** #getSlow's "ask the ring (again)": none of number-ring.ts's answers. */
+const RING_RETRY = -1;
+/** Unfinished-task arithmetic is modulo 2^31 (ring claims are counted modulo 2^31). */
+const TASK_MASK = 0x7fff_ffff;
+
+/**
+ * How many times a waiter re-checks before registering to sleep: about a microsecond, enough
+ * to catch a put in flight on another core (a sleep and wake-up costs tens of µs), short
+ * enough not to matter when threads outnumber cores. (Measured on 2 cores: 200…2000 all land
+ * within the noise; longer spins hurt 4→4.)
  */
 const SPIN_LIMIT = 500;
+
+/**
+ * How many times a number put that finds the ring full (with room beyond it) tries it again
+ * before overflowing into the store: a few microseconds, enough for a consumer running on
+ * another core to take an item.
+ */
+const SPILL_SPIN_LIMIT = 500;
 
 /**
  * How many times taking a mutex re-reads it before sleeping (then futex.ts spins a little
@@ -132,6 +171,14 @@ export class Channel {
   readonly #identity: ChannelIdentity;
   /** The lock getters take: GET_LOCK in FIFO order (putters and getters apart), else LOCK. */
   readonly #getLock: number;
+  /** Whether numbers may use the ring (FIFO order, with slots); else it stays frozen and empty. */
+  readonly #fifo: boolean;
+  readonly #ring: NumberRing;
+  /**
+   * The bound a ring put checks: maxsize when the ring can hold that many (then a full ring
+   * is a full channel), else the ring's size (then a full ring sends puts to the store).
+   */
+  readonly #ringLimit: number;
   #encoder: ValueEncoder | null = null;
   #decoder: ValueDecoder | null = null;
 
@@ -141,11 +188,28 @@ export class Channel {
     this.#identity = identity;
     this.store = store;
     this.#getLock = store.order === 'fifo' ? GET_LOCK : LOCK;
+    this.#ring = new NumberRing(words, base + RING);
+    this.#fifo = store.order === 'fifo' && this.#ring.slots > 0;
+    const maxsize = words[base + MAXSIZE];
+    const slots = this.#ring.slots;
+    this.#ringLimit = maxsize > 0 && maxsize <= slots ? maxsize : slots;
   }
 
-  /** A new channel in `words` at `base` (zeroed) holding at most `maxsize` items (0: no limit). */
-  static create(words: Int32Array, base: number, identity: ChannelIdentity, order: ItemOrder, maxsize: number): Channel {
+  /**
+   * A new channel in `words` at `base` (zeroed, {@link channelWords}`(ringSlots)` of them)
+   * holding at most `maxsize` items (0: no limit). `ringSlots` (a power of two) is how many
+   * numbers its lock-free lane holds; 0, or an order other than FIFO, means none.
+   */
+  static create(
+    words: Int32Array,
+    base: number,
+    identity: ChannelIdentity,
+    order: ItemOrder,
+    maxsize: number,
+    ringSlots = DEFAULT_RING_SLOTS,
+  ): Channel {
     words[base + MAXSIZE] = maxsize;
+    NumberRing.init(words, base + RING, order === 'fifo' ? ringSlots : 0);
     return new Channel(words, base, identity, ItemStore.create(words, base + STORE, order));
   }
 
@@ -159,9 +223,9 @@ export class Channel {
     return this.#words[this.#base + MAXSIZE];
   }
 
-  /** Items stored now (a snapshot). */
+  /** Items held now, in both lanes (a snapshot; counts ring puts still writing). */
   size(): number {
-    return this.store.count();
+    return this.#ring.size() + this.store.count();
   }
 
   /** Whether a bounded channel holds `maxsize` items now (a snapshot). */
@@ -183,56 +247,134 @@ export class Channel {
    * unchanged.
    */
   put(item: unknown, timeout: number, priority = 0): true | typeof FAILED {
-    let bytes: Uint8Array | null = null;
-    if (typeof item !== 'number') {
-      bytes = this.#encoderFor().encode(item, this.#identity.noun);
-      if (bytes.length > MAX_PAYLOAD_BYTES) throw this.#tooLarge(bytes.length);
+    // The fast path: a number into an open ring with room.
+    if (typeof item === 'number') {
+      if (this.#fifo && this.#ring.tryPut(item, this.#ringLimit) === PUT_DONE) {
+        this.#afterPut(false);
+        return true;
+      }
+      return this.#putSlow(item, null, timeout, priority);
     }
+    const bytes = this.#encoderFor().encode(item, this.#identity.noun);
+    if (bytes.length > MAX_PAYLOAD_BYTES) throw this.#tooLarge(bytes.length);
+    return this.#putSlow(item, bytes, timeout, priority);
+  }
+
+  /** After a put: trace, wake a getter if any waits, and (after waiting) pass room on. */
+  #afterPut(waited: boolean): void {
+    const words = this.#words;
+    const b = this.#base;
+    // The depth is read only when tracing.
+    if (tracing()) trace(this.#identity.putOp, this.#identity.object, this.size());
+    // After the item is published (a sequentially consistent store): see #await.
+    if (Atomics.load(words, b + GETTERS) > 0) {
+      Atomics.add(words, b + NOT_EMPTY, 1);
+      this.#wake(NOT_EMPTY, EMPTY_SLEEPERS, 1);
+    }
+    if (waited) {
+      const maxsize = words[b + MAXSIZE];
+      if ((maxsize === 0 || this.size() < maxsize) && Atomics.load(words, b + PUTTERS) > 0) {
+        Atomics.add(words, b + NOT_FULL, 1);
+        this.#wake(NOT_FULL, FULL_SLEEPERS, 1);
+      }
+    }
+  }
+
+  /** Everything but a ring put that succeeds at once: `bytes` null for a number. */
+  #putSlow(item: unknown, bytes: Uint8Array | null, timeout: number, priority: number): true | typeof FAILED {
     const record = this.store.recordBytes(bytes === null ? 8 : bytes.length);
     const words = this.#words;
     const b = this.#base;
+    const ring = this.#ring;
     const deadline = timeout === 0 || timeout === Infinity ? timeout : deadlineAfter(timeout);
+    let waited = false;
+    let spun = false;
     for (;;) {
+      if (bytes === null && this.#fifo) {
+        // Read before the try: a bounded wait below ends when it changes.
+        const count = words[b + MAXSIZE] === 0 ? 0 : this.size();
+        const status = ring.tryPut(item as number, this.#ringLimit);
+        if (status === PUT_DONE) {
+          this.#afterPut(waited);
+          return true;
+        }
+        if (status === RING_BUSY) {
+          // The get that frees our slot is between its two stores: it frees it at once.
+          this.#await(() => !ring.putBusy(), NOT_FULL, PUTTERS, FULL_SLEEPERS, Infinity);
+          waited = true;
+          continue;
+        }
+        if (status === RING_FULL && this.#ringLimit === words[b + MAXSIZE]) {
+          // The ring holds maxsize items: the channel is full.
+          if (msUntil(deadline) === 0) return this.#fail('full');
+          this.#await(() => this.size() !== count || this.isShutDown(), NOT_FULL, PUTTERS, FULL_SLEEPERS, deadline);
+          waited = true;
+          continue;
+        }
+        if (status === RING_FULL && !spun) {
+          // Room beyond the ring: the store would do, but it is the slow lane, and every put
+          // goes there until it is empty again. Consumers at work free a slot within a get or
+          // two, so look again for a moment first (once per put; nobody is told to wait).
+          spun = true;
+          let again = RING_FULL;
+          for (let spin = 0; spin < SPILL_SPIN_LIMIT && again === RING_FULL; spin++) {
+            again = ring.tryPut(item as number, this.#ringLimit);
+          }
+          if (again === PUT_DONE) {
+            this.#afterPut(waited);
+            return true;
+          }
+          continue;
+        }
+        // RING_FROZEN, or RING_FULL with room beyond the ring: the store, below.
+      }
       this.#lock(LOCK);
       let stored = false;
-      let wake = false;
+      let retry = false;
       // The count seen before deciding there is no room; a wait ends when it changes.
       let count = 0;
       try {
         if (words[b + SHUTDOWN] === SHUT) return this.#fail('shut');
-        const maxsize = words[b + MAXSIZE];
-        // An unbounded channel reads COUNT (the line the getters write) only when the arena
-        // is full: a put then touches that line once, with its increment.
-        if (maxsize !== 0) count = this.store.count();
-        let room = maxsize === 0 || count < maxsize;
-        if (room && !this.store.fits(record)) {
-          if (maxsize === 0) count = this.store.count();
-          room = this.#reserve(record);
-        }
-        if (room) {
-          this.store.push(item as number, bytes, priority);
-          // Plain: changed only under LOCK; lock-free readers (join) re-check after waking.
-          words[b + UNFINISHED]++;
-          // The depth is read only when tracing: COUNT's line is the one both sides fight over.
-          if (tracing()) trace(this.#identity.putOp, this.#identity.object, this.store.count());
-          // After the item is counted (an atomic add): see #await for why no wake-up is lost.
-          if (Atomics.load(words, b + GETTERS) > 0) {
-            Atomics.add(words, b + NOT_EMPTY, 1);
-            wake = true;
+        if (this.#fifo) {
+          if (!ring.frozen()) ring.freeze();
+          else if (bytes === null && this.store.count() === 0) {
+            // Nothing in the store (and none can come: we hold LOCK): numbers may use the ring again.
+            ring.thaw();
+            retry = true;
           }
-          stored = true;
-        } else if (msUntil(deadline) === 0) {
-          return this.#fail('full');
+        }
+        if (!retry) {
+          const maxsize = words[b + MAXSIZE];
+          // An unbounded channel reads the counts (lines the getters write) only when the
+          // arena is full. The ring is frozen: its count can only go down.
+          if (maxsize !== 0) count = this.size();
+          let room = maxsize === 0 || count < maxsize;
+          if (room && !this.store.fits(record)) {
+            if (maxsize === 0) count = this.size();
+            room = this.#reserve(record);
+          }
+          if (room) {
+            // Counted before the item can be got, so a taskDone for it never finds the count
+            // short. Plain: written only under LOCK, and push's atomic increment of COUNT,
+            // which every getter reads before taking the item, publishes it.
+            words[b + STORE_PUTS]++;
+            this.store.push(item as number, bytes, priority);
+            stored = true;
+          } else if (msUntil(deadline) === 0) {
+            return this.#fail('full');
+          }
         }
       } finally {
         this.#unlock(LOCK);
       }
       if (stored) {
-        if (wake) this.#wake(NOT_EMPTY, EMPTY_SLEEPERS, 1);
+        this.#afterPut(waited);
         return true;
       }
+      if (retry) continue;
       // Room comes with a get, which changes the count; a shutdown must wake us too.
-      this.#await(() => this.store.count() !== count || this.isShutDown(), NOT_FULL, PUTTERS, FULL_SLEEPERS, deadline);
+      this.#await(() => this.size() !== count || this.isShutDown(), NOT_FULL, PUTTERS, FULL_SLEEPERS, deadline);
+      waited = true;
     }
   }
 
@@ -242,37 +384,83 @@ export class Channel {
    * down and empty).
    */
   get(timeout: number): unknown {
+    // The fast path: a number from the ring.
+    let status = RING_EMPTY;
+    if (this.#fifo) {
+      status = this.#ring.tryGet();
+      if (status === GOT) {
+        const value = this.#ring.value;
+        this.#afterGet(false);
+        return value;
+      }
+    }
+    return this.#getSlow(timeout, status);
+  }
+
+  /** After a get: trace, wake a putter if any waits, and (after waiting) pass items on. */
+  #afterGet(waited: boolean): void {
     const words = this.#words;
     const b = this.#base;
+    if (tracing()) trace(this.#identity.getOp, this.#identity.object, this.size());
+    // After the item is taken (a sequentially consistent store or add): see #await.
+    if (Atomics.load(words, b + PUTTERS) > 0) {
+      Atomics.add(words, b + NOT_FULL, 1);
+      this.#wake(NOT_FULL, FULL_SLEEPERS, 1);
+    }
+    if (waited && this.size() > 0 && Atomics.load(words, b + GETTERS) > 0) {
+      Atomics.add(words, b + NOT_EMPTY, 1);
+      this.#wake(NOT_EMPTY, EMPTY_SLEEPERS, 1);
+    }
+  }
+
+  /** Everything but a ring get that succeeds at once; `first` is what that try answered. */
+  #getSlow(timeout: number, first: number): unknown {
+    const words = this.#words;
+    const b = this.#base;
+    const ring = this.#ring;
     const deadline = timeout === 0 || timeout === Infinity ? timeout : deadlineAfter(timeout);
     const lock = this.#getLock;
-    for (;;) {
-      this.#lock(lock);
-      let taken = false;
-      let wake = false;
-      let item: unknown;
-      try {
-        if (this.store.count() > 0) {
-          item = this.store.pop();
-          if (tracing()) trace(this.#identity.getOp, this.#identity.object, this.store.count());
-          // After the item is uncounted (an atomic sub): see #await.
-          if (Atomics.load(words, b + PUTTERS) > 0) {
-            Atomics.add(words, b + NOT_FULL, 1);
-            wake = true;
-          }
-          taken = true;
-        } else {
-          if (words[b + SHUTDOWN] === SHUT) return this.#fail('shut');
-          if (msUntil(deadline) === 0) return this.#fail('empty');
+    let waited = false;
+    for (let status = first; ; status = RING_RETRY) {
+      if (this.#fifo) {
+        if (status === RING_RETRY) status = ring.tryGet();
+        if (status === GOT) {
+          const value = ring.value;
+          this.#afterGet(waited);
+          return value;
         }
-      } finally {
-        this.#unlock(lock);
+        if (status === RING_BUSY) {
+          // The put that fills the oldest slot is between its two stores: it publishes at once.
+          this.#await(() => ring.peek() !== RING_BUSY, NOT_EMPTY, GETTERS, EMPTY_SLEEPERS, Infinity);
+          waited = true;
+          continue;
+        }
+      }
+      // The ring is empty. An open one means an empty store (and no shutdown yet).
+      let taken = false;
+      let item: unknown;
+      if (!this.#fifo || status === RING_FROZEN) {
+        this.#lock(lock);
+        try {
+          // Holding the getters' lock with the store non-empty, the ring stays frozen: if it
+          // is empty now, every item in it was older than the store's.
+          if (this.store.count() > 0 && ring.size() === 0) {
+            item = this.store.pop();
+            taken = true;
+          }
+        } finally {
+          this.#unlock(lock);
+        }
       }
       if (taken) {
-        if (wake) this.#wake(NOT_FULL, FULL_SLEEPERS, 1);
+        this.#afterGet(waited);
         return item === ENCODED ? this.#decoderFor().decode(this.store.encoded, 0, this.store.encodedSize) : item;
       }
+      if (this.size() > 0) continue;
+      if (this.isShutDown()) return this.#fail('shut');
+      if (msUntil(deadline) === 0) return this.#fail('empty');
       this.#await(this.#itemOrShutdown, NOT_EMPTY, GETTERS, EMPTY_SLEEPERS, deadline);
+      waited = true;
     }
   }
 
@@ -302,22 +490,25 @@ export class Channel {
   taskDone(): boolean {
     const words = this.#words;
     const b = this.#base;
-    let left: number;
-    this.#lock(LOCK);
-    try {
-      left = words[b + UNFINISHED] - 1;
-      if (left < 0) return false;
-      Atomics.store(words, b + UNFINISHED, left);
-    } finally {
-      this.#unlock(LOCK);
+    for (;;) {
+      const done = Atomics.load(words, b + DONE);
+      if (this.#unfinishedAfter(done) === 0) return false;
+      // A CAS, not an add: a taskDone that finds nothing unfinished must change nothing.
+      if (Atomics.compareExchange(words, b + DONE, done, done + 1) !== done) continue;
+      if (this.#unfinishedAfter(done + 1) === 0) Atomics.notify(words, b + DONE, Infinity);
+      return true;
     }
-    if (left === 0) Atomics.notify(words, b + UNFINISHED, Infinity);
-    return true;
   }
 
   /** Items put and not yet marked done (a snapshot). */
   unfinished(): number {
-    return Atomics.load(this.#words, this.#base + UNFINISHED);
+    return this.#unfinishedAfter(Atomics.load(this.#words, this.#base + DONE));
+  }
+
+  /** Items put (read after `done`, so never fewer than `done` counts) minus `done`. */
+  #unfinishedAfter(done: number): number {
+    const puts = this.#ring.puts() + Atomics.load(this.#words, this.#base + STORE_PUTS);
+    return (puts - done) & TASK_MASK;
   }
 
   /** Waits, with no time limit, until every item put has been marked done. */
@@ -325,42 +516,52 @@ export class Channel {
     const words = this.#words;
     const b = this.#base;
     for (;;) {
-      const left = Atomics.load(words, b + UNFINISHED);
-      if (left === 0) return;
-      // Sleeps while UNFINISHED stays `left`; taskDone notifies when it reaches 0.
+      const done = Atomics.load(words, b + DONE);
+      if (this.#unfinishedAfter(done) === 0) return;
+      // Sleeps while DONE stays `done`; taskDone notifies when nothing is left unfinished.
       blockOn({ kind: this.#identity.kind, object: this.#identity.object, timeout: Infinity }, (ms) =>
-        futexWait(words, b + UNFINISHED, left, ms),
+        futexWait(words, b + DONE, done, ms),
       );
     }
   }
 
   /**
-   * Shuts the channel down; `immediate` also drops the stored items (each counted as done).
+   * Shuts the channel down; `immediate` also drops the items held (each counted as done).
    * Wakes every waiting getter, putter and (when immediate) joiner to re-check.
    */
   shutdown(immediate: boolean): void {
     const words = this.#words;
     const b = this.#base;
-    let unfinished: number;
+    const ring = this.#ring;
+    let dropped = 0;
     // Both locks: no getter or putter is between its look at the state and its registration.
     this.#lock(LOCK);
     if (this.#getLock !== LOCK) this.#lock(GET_LOCK);
     try {
       Atomics.store(words, b + SHUTDOWN, SHUT);
-      if (immediate) {
-        const dropped = this.store.clear();
-        Atomics.store(words, b + UNFINISHED, Math.max(0, words[b + UNFINISHED] - dropped));
-      }
-      unfinished = words[b + UNFINISHED];
+      // No ring put can claim a position from here on: later puts reach the store and fail.
+      ring.freeze();
+      if (immediate) dropped = this.store.clear();
       Atomics.add(words, b + NOT_EMPTY, 1);
       Atomics.add(words, b + NOT_FULL, 1);
     } finally {
       if (this.#getLock !== LOCK) this.#unlock(GET_LOCK);
       this.#unlock(LOCK);
     }
+    if (immediate && this.#fifo) {
+      // Drop the ring's items as a getter would (other getters may take some meanwhile: they
+      // were concurrent with the shutdown). Claims made before the freeze publish at once.
+      for (;;) {
+        const status = ring.tryGet();
+        if (status === GOT) dropped++;
+        else if (status === RING_BUSY) this.#await(() => ring.peek() !== RING_BUSY, NOT_EMPTY, GETTERS, EMPTY_SLEEPERS, Infinity);
+        else break;
+      }
+    }
+    if (dropped > 0) Atomics.add(words, b + DONE, dropped);
     this.#wake(NOT_EMPTY, EMPTY_SLEEPERS, Infinity);
     this.#wake(NOT_FULL, FULL_SLEEPERS, Infinity);
-    if (immediate && unfinished === 0) Atomics.notify(words, b + UNFINISHED, Infinity);
+    if (immediate && this.unfinished() === 0) Atomics.notify(words, b + DONE, Infinity);
   }
 
   #fail(failure: Failure): typeof FAILED {
@@ -418,7 +619,7 @@ export class Channel {
     if (woken > 0) Atomics.sub(words, b + sleepers, woken);
   }
 
-  readonly #itemOrShutdown = (): boolean => this.store.count() > 0 || this.isShutDown();
+  readonly #itemOrShutdown = (): boolean => this.size() > 0 || this.isShutDown();
 
   /**
    * Waits, holding no lock, until `ready()` may be true or `deadline` passes; the caller then
