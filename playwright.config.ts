@@ -7,7 +7,10 @@ import { chromiumLaunchOptions, describeChromium } from './tests/support/chromiu
 //
 // `npx playwright test` is self-contained: the webServer command builds the site with
 // BASE_PATH=/interleave/ and then serves dist/ with `astro preview` (which sends the isolation
-// headers). E2E_SKIP_BUILD=1 skips the build and serves the dist/ that is there.
+// headers). E2E_SKIP_BUILD=1 skips the build and serves the dist/ that is there. E2E_DIST=DIR
+// serves DIR instead (built with BASE_PATH=/interleave/, e.g. `astro build --outDir DIR`) with
+// a plain static server that sends the same headers, so several checkouts or engineers can test
+// side by side (pick a free E2E_PORT too).
 // The header-less static server for the service-worker tests is started by those tests.
 const basePath = '/interleave/';
 const port = Number(process.env.E2E_PORT ?? 4329);
@@ -18,7 +21,8 @@ const launchOptions = chromiumLaunchOptions();
 if (!process.env.TEST_WORKER_INDEX) console.log(describeChromium());
 
 const build = process.env.E2E_SKIP_BUILD ? '' : 'npx astro build && ';
-if (process.env.E2E_SKIP_BUILD && !process.env.TEST_WORKER_INDEX) {
+const dist = process.env.E2E_DIST;
+if (process.env.E2E_SKIP_BUILD && !dist && !process.env.TEST_WORKER_INDEX) {
   // A dist/ built without the base path would only show up as a webServer timeout.
   const file = new URL('./dist/index.html', import.meta.url);
   const index = existsSync(file) ? readFileSync(file, 'utf8') : '';
@@ -45,7 +49,9 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   webServer: {
-    command: `${build}npx astro preview --host 127.0.0.1 --port ${port}`,
+    command: dist
+      ? `node tests/support/static-server.mjs ${dist} ${basePath} ${port} isolated`
+      : `${build}npx astro preview --host 127.0.0.1 --port ${port}`,
     url: `${origin}${basePath}`,
     env: { BASE_PATH: basePath, ASTRO_TELEMETRY_DISABLED: '1' },
     // Always our own fresh build: an already running preview may serve something else.

@@ -14,12 +14,14 @@
 // `overrides` replaces files by request path, e.g. a service worker that cannot help:
 //   { '/interleave/coi-sw.js': { body: '...', type: 'text/javascript' } }
 //
-// `node tests/support/static-server.mjs [root] [base] [port]` serves until Ctrl-C.
+// `node tests/support/static-server.mjs [root] [base] [port] [isolated]` serves until Ctrl-C;
+// `isolated` adds the cross-origin isolation headers (as `astro preview` sends them).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isolationHeaders } from '../../src/site/isolation-headers.mjs';
 
 const types = {
   '.html': 'text/html; charset=utf-8',
@@ -162,9 +164,10 @@ export async function startStaticServer({
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const [root = 'dist', base = '/', port = '8080'] = process.argv.slice(2);
-  const server = await startStaticServer({ root, base, port: Number(port) });
-  console.log(`Serving ${resolve(root)} at ${server.url} (no isolation headers)`);
+  const [root = 'dist', base = '/', port = '8080', isolated] = process.argv.slice(2);
+  const headers = isolated === 'isolated' ? isolationHeaders : {};
+  const server = await startStaticServer({ root, base, port: Number(port), headers });
+  console.log(`Serving ${resolve(root)} at ${server.url} (${isolated === 'isolated' ? 'with' : 'no'} isolation headers)`);
   const stop = () => server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
