@@ -8,6 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { isolationHeaders } from '../src/site/isolation-headers.mjs';
 import { chromiumLaunchOptions } from '../tests/support/chromium.mjs';
 import { startStaticServer } from '../tests/support/static-server.mjs';
+import { timelineRender, tracingCost } from './site-timeline.ts';
 
 const ARTICLE = 'synchronization/overview/';
 const EDIT_ARTICLE = 'threads/overview/';
@@ -192,7 +193,8 @@ async function flood(browser: Browser, origin: string) {
 }
 
 if (!process.env.BENCH_SKIP_BUILD) execFileSync('npx', ['astro', 'build'], { stdio: 'inherit', env: { ...process.env, BASE_PATH: '/' } });
-const server = await startStaticServer({ root: process.env.BENCH_DIST ?? 'dist', base: '/', headers: isolationHeaders });
+const dist = process.env.BENCH_DIST ?? 'dist';
+const server = await startStaticServer({ root: dist, base: '/', headers: isolationHeaders });
 const browser = await chromium.launch(chromiumLaunchOptions());
 try {
   console.log(`Site benchmarks (${RUNS} runs each, medians) against ${server.url}`);
@@ -203,6 +205,8 @@ try {
   await editedRun(browser, server.url);
   await stopLatency(browser, server.url);
   await flood(browser, server.url);
+  await timelineRender(browser, server.url, dist, RUNS, report);
+  await tracingCost(browser, server.url, dist, RUNS, report);
 } finally {
   await browser.close();
   await server.close();

@@ -1,12 +1,41 @@
 import type { RunEvent } from '../runner/protocol.ts';
+import type { ShowData } from '../runtime/internal/show-data.ts';
 
-type OutputEvent = Extract<RunEvent, { type: 'output' }>;
+/** A console line or a drawing (show.*): they share the log, its order and its bound. */
+type OutputEvent = Extract<RunEvent, { type: 'output' | 'show' }>;
+/** A block of text after the output (an error report), queued behind what is still pending. */
+type NoteEntry = { type: 'note'; text: string; kind: 'error' | 'info' };
+type Entry = OutputEvent | NoteEntry;
 
-/** How many lines stay in the page; older ones are replaced by a "N earlier lines hidden" note. */
+/** How many lines (drawings included) stay in the page; older ones are replaced by a "N earlier lines hidden" note. */
 export const MAX_VISIBLE_LINES = 500;
+/** How many drawings stay in the page; older ones are removed and counted as hidden. */
+export const MAX_VISIBLE_DRAWINGS = 20;
 /** Lines written per animation frame: enough to keep up with any reader, small enough for a smooth page. */
 const LINES_PER_FRAME = 50;
+/** A drawing's share of a frame's budget, in lines (a drawing is a small SVG or table). */
+const DRAWING_COST = 10;
 const THREAD_COLOURS = 8;
+
+type Renderer = (data: ShowData) => HTMLElement;
+/** The drawings' renderers, loaded on the page's first drawing (with their CSS); shared by every view. */
+let renderer: Renderer | null = null;
+let loadingRenderer: Promise<void> | null = null;
+
+function loadRenderer(): Promise<void> {
+  loadingRenderer ??= import('./show/index.ts').then(
+    (module) => void (renderer = module.renderDrawing),
+    () => void (renderer = unavailable),
+  );
+  return loadingRenderer;
+}
+
+/** What a drawing becomes when its renderer could not be loaded (offline) or failed. */
+function unavailable(data: ShowData): HTMLElement {
+  const text = document.createElement('span');
+  text.textContent = `(a ${data.kind} drawing that could not be shown here; the command-line runner prints it as text)`;
+  return text;
+}
 
 /**
  * Renders a run's output into a `role="log"` element. Lines arrive in bursts (an output flood
@@ -14,14 +43,22 @@ const THREAD_COLOURS = 8;
  * counted as hidden) and are written at most LINES_PER_FRAME per animation frame, so the
  * page's work per frame is bounded. `idle()` lets the sender wait until the queue has drained:
  * that is the back-pressure that keeps a flood from piling up anywhere.
+ * Drawings (show.*) take their place among the lines, cost DRAWING_COST lines of a frame, and
+ * at most MAX_VISIBLE_DRAWINGS stay; the first one loads the renderers, and nothing after it is
+ * written before it (order is kept).
  * Every string from the worker is set with textContent: output is text, never HTML.
  */
 export class OutputView {
   readonly #log: HTMLElement;
   readonly #hiddenNote: HTMLElement;
-  #pending: OutputEvent[] = [];
+  #pending: Entry[] = [];
+  /** Drawings among #pending. */
+  #pendingDrawings = 0;
   #hidden = 0;
+  #hiddenDrawings = 0;
   #visible = 0;
+  /** Drawings in the log. */
+  #drawings = 0;
   #frame = 0;
   #colours = new Map<number, number>();
   #idle: (() => void)[] = [];
@@ -38,21 +75,31 @@ export class OutputView {
     cancelAnimationFrame(this.#frame);
     this.#frame = 0;
     this.#pending = [];
+    this.#pendingDrawings = 0;
     this.#hidden = 0;
+    this.#hiddenDrawings = 0;
     this.#visible = 0;
+    this.#drawings = 0;
     this.#colours.clear();
     this.#hiddenNote.hidden = true;
     this.#log.replaceChildren(this.#hiddenNote);
   }
 
-  /** Queues lines; they appear on the next animation frame. */
+  /** Queues a line or a drawing; it appears on a next animation frame. */
   push(event: OutputEvent): void {
     this.#pending.push(event);
+    if (event.type === 'show') {
+      this.#pendingDrawings++;
+      if (this.#pendingDrawings > MAX_VISIBLE_DRAWINGS) {
+        // A drawing that could never be visible is counted, not kept.
+        this.#pending.splice(this.#pending.findIndex((entry) => entry.type === 'show'), 1);
+        this.#pendingDrawings--;
+        this.#hiddenDrawings++;
+      }
+    }
     if (this.#pending.length > MAX_VISIBLE_LINES) {
       // Lines that could never be visible are counted, not kept.
-      const excess = this.#pending.length - MAX_VISIBLE_LINES;
-      this.#pending.splice(0, excess);
-      this.#hidden += excess;
+      for (const dropped of this.#pending.splice(0, this.#pending.length - MAX_VISIBLE_LINES)) this.#countHidden(dropped);
     }
     this.#frame ||= requestAnimationFrame(() => this.#flush());
   }
@@ -69,13 +116,10 @@ export class OutputView {
     this.#frame ||= requestAnimationFrame(() => this.#flush());
   }
 
-  /** A block of plain text (an error report or a deadlock explanation). */
+  /** A block of plain text (an error report or a deadlock explanation), after all the output. */
   note(text: string, kind: 'error' | 'info'): void {
+    this.#pending.push({ type: 'note', text, kind });
     this.flush();
-    const block = document.createElement('pre');
-    block.className = `pg-note pg-note-${kind}`;
-    block.textContent = text;
-    this.#log.append(block);
   }
 
   /** Writes everything queued now (used before the final status). */
@@ -86,32 +130,106 @@ export class OutputView {
 
   #flush(limit = LINES_PER_FRAME): void {
     this.#frame = 0;
-    const batch = this.#pending.splice(0, limit);
     const fragment = document.createDocumentFragment();
-    for (const event of batch) fragment.append(this.#line(event));
-    this.#log.append(fragment);
-    this.#visible += batch.length;
-    const excess = this.#visible - MAX_VISIBLE_LINES;
-    if (excess > 0) {
-      for (let i = 0; i < excess; i++) this.#hiddenNote.nextElementSibling?.remove();
-      this.#visible -= excess;
-      this.#hidden += excess;
+    let budget = limit;
+    let taken = 0;
+    let waiting = false;
+    for (; taken < this.#pending.length && budget > 0; taken++) {
+      const entry = this.#pending[taken];
+      if (entry.type === 'note') {
+        fragment.append(this.#note(entry));
+      } else if (entry.type === 'output') {
+        fragment.append(this.#line(entry));
+        this.#visible++;
+        budget--;
+      } else if (renderer) {
+        fragment.append(this.#drawing(entry, renderer));
+        this.#visible++;
+        this.#drawings++;
+        this.#pendingDrawings--;
+        budget -= DRAWING_COST;
+      } else {
+        // Nothing overtakes a drawing: the rest waits for the renderers, then goes on.
+        waiting = true;
+        void loadRenderer().then(() => (this.#frame ||= requestAnimationFrame(() => this.#flush())));
+        break;
+      }
     }
-    if (this.#hidden > 0) {
+    this.#pending.splice(0, taken);
+    this.#log.append(fragment);
+    this.#trim();
+    if (this.#hidden > 0 || this.#hiddenDrawings > 0) {
       this.#hiddenNote.hidden = false;
-      this.#hiddenNote.textContent = `${this.#hidden.toLocaleString('en')} earlier lines hidden`;
+      this.#hiddenNote.textContent = hiddenText(this.#hidden, this.#hiddenDrawings);
     }
     this.#log.scrollTop = this.#log.scrollHeight;
-    if (this.#pending.length > 0) {
-      this.#frame = requestAnimationFrame(() => this.#flush());
-    } else {
+    if (this.#pending.length === 0) {
       for (const resolve of this.#idle.splice(0)) resolve();
+    } else if (!waiting) {
+      this.#frame = requestAnimationFrame(() => this.#flush());
     }
   }
 
-  #line(event: OutputEvent): HTMLElement {
+  /** Removes the oldest lines and drawings past the bounds, counting them as hidden. */
+  #trim(): void {
+    while (this.#drawings > MAX_VISIBLE_DRAWINGS) {
+      this.#log.querySelector(':scope > .pg-drawing')?.remove();
+      this.#drawings--;
+      this.#visible--;
+      this.#hiddenDrawings++;
+    }
+    while (this.#visible > MAX_VISIBLE_LINES) {
+      const oldest = this.#hiddenNote.nextElementSibling;
+      if (!oldest) break;
+      oldest.remove();
+      this.#visible--;
+      if (oldest.classList.contains('pg-drawing')) {
+        this.#drawings--;
+        this.#hiddenDrawings++;
+      } else this.#hidden++;
+    }
+  }
+
+  #countHidden(entry: Entry): void {
+    if (entry.type === 'show') {
+      this.#pendingDrawings--;
+      this.#hiddenDrawings++;
+    } else if (entry.type === 'output') this.#hidden++;
+  }
+
+  #note(entry: NoteEntry): HTMLElement {
+    const block = document.createElement('pre');
+    block.className = `pg-note pg-note-${entry.kind}`;
+    block.textContent = entry.text;
+    return block;
+  }
+
+  /** A drawing, labelled with its thread and time like a line. */
+  #drawing(event: Extract<OutputEvent, { type: 'show' }>, render: Renderer): HTMLElement {
+    const content = document.createElement('div');
+    content.className = 'pg-text';
+    try {
+      content.append(render(event.data));
+    } catch {
+      content.append(unavailable(event.data));
+    }
+    const entry = this.#labelled(event, 'pg-line pg-drawing', content);
+    // Laid out even when scrolled away: a drawing is much taller than the 1.5em a line is guessed at.
+    entry.style.contentVisibility = 'visible';
+    return entry;
+  }
+
+  #line(event: Extract<OutputEvent, { type: 'output' }>): HTMLElement {
+    const text = document.createElement('span');
+    text.className = 'pg-text';
+    text.textContent = event.text;
+    return this.#labelled(event, `pg-line pg-${event.level}`, text);
+  }
+
+  /** An entry of the log: time, thread, then `content` (the text or the drawing). */
+  #labelled(event: OutputEvent, className: string, content: HTMLElement): HTMLElement {
     const line = document.createElement('div');
-    line.className = `pg-line pg-${event.level}`;
+    line.className = className;
     line.dataset.thread = event.thread;
     let colour = this.#colours.get(event.threadId);
     if (colour === undefined) {
@@ -124,12 +242,16 @@ export class OutputView {
     const thread = document.createElement('span');
     thread.className = `pg-thread pg-thread-${colour}`;
     thread.textContent = event.thread;
-    const text = document.createElement('span');
-    text.className = 'pg-text';
-    text.textContent = event.text;
-    line.append(time, thread, text);
+    line.append(time, thread, content);
     return line;
   }
+}
+
+function hiddenText(lines: number, drawings: number): string {
+  const count = (n: number, noun: string) => `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
+  if (drawings === 0) return `${lines.toLocaleString('en')} earlier lines hidden`;
+  if (lines === 0) return `${count(drawings, 'earlier drawing')} hidden`;
+  return `${count(lines, 'earlier line')} and ${count(drawings, 'drawing')} hidden`;
 }
 
 function formatTime(ms: number): string {

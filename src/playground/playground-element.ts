@@ -1,10 +1,13 @@
 import type { CompiledModules, RunEvent, RunOptions, RunRequest } from '../runner/protocol.ts';
 import { loadEdit, saveEdit, forgetEdit } from './edits.ts';
 import { openEditor, type CodeEditor } from './editor.ts';
+import type { HistogramView } from './histogram-view.ts';
+import type { OutcomePattern } from '../runner/outcomes.ts';
 import { OutputView } from './output-view.ts';
-import { RunnerClient } from './runner-client.ts';
+import type { RunnerClient } from './runner-client.ts';
 import { readShareHash, shareUrl } from './share-link.ts';
 import { safeStorage } from './safe-storage.ts';
+import { TimelinePanel } from './timeline/timeline-panel.ts';
 import { isolationProblem } from '../site/isolation-status.ts';
 
 type EndEvent = Extract<RunEvent, { type: 'end' }>;
@@ -16,12 +19,26 @@ interface EmbeddedExample {
   source: string;
   program: CompiledModules;
   options: RunOptions;
+  /** Open the timeline by default. */
+  timeline: boolean;
+  /** Run ×N: the outcome pattern, when the example declares one. */
+  outcome?: OutcomePattern;
+  /** Run ×N: the default count. */
+  repeat: number;
 }
 
 /** Set while a run is in progress; still set after a reload only if the tab died mid-run. */
 const RUNNING_KEY = 'interleave:running';
 const EDITING_HINT = 'Editing. Ctrl+Enter (⌘+Enter) runs; Escape, then Tab, leaves the editor.';
-const runner = new RunnerClient();
+let runnerClient: Promise<RunnerClient> | null = null;
+/**
+ * The page's runner client, loaded (with comlink and the event checks) when the reader first
+ * shows intent to run: pointer or focus on a playground, or a click. Reading costs nothing.
+ */
+function runner(): Promise<RunnerClient> {
+  runnerClient ??= import('./runner-client.ts').then(({ RunnerClient }) => new RunnerClient());
+  return runnerClient;
+}
 const session = safeStorage('sessionStorage');
 /** Every run() call takes the next token; only the newest call of a playground may finish it. */
 let lastRunToken = 0;
@@ -43,6 +60,11 @@ class InterleavePlayground extends HTMLElement {
   #status!: HTMLElement;
   #notice!: HTMLElement;
   #running = false;
+  /** Set by Stop; a batch starts no further run once it is set. */
+  #stopRequested = false;
+  /** Created on the first Run ×N (its code loads then). */
+  #histogramView: HistogramView | null = null;
+  #timeline!: TimelinePanel;
   /** The token of this playground's newest run() call; an older run's end is ignored. */
   #runToken = 0;
   /** The editor being loaded: a second Edit waits for it instead of loading another. */
@@ -57,6 +79,12 @@ class InterleavePlayground extends HTMLElement {
     this.#status = this.#part('.pg-status');
     this.#notice = this.#part('.pg-notice');
     this.#output = new OutputView(this.#part('.pg-output'));
+    this.#timeline = new TimelinePanel(this.#part('.pg-timeline') as HTMLDetailsElement, this.#part('.pg-timeline-body'), this.#example.timeline);
+    const count = this.#part('.pg-repeat-count') as HTMLInputElement;
+    count.value = String(this.#example.repeat);
+    count.max = String(MAX_BATCH_RUNS);
+    count.addEventListener('input', () => (this.#button('repeat').textContent = `Run ×${repeatCount(count)}`));
+    this.#button('repeat').textContent = `Run ×${repeatCount(count)}`;
     this.#setCode(loadEdit(this.#example.source) ?? this.#example.source);
 
     for (const button of this.querySelectorAll<HTMLButtonElement>('button[data-action]')) {
@@ -69,9 +97,10 @@ class InterleavePlayground extends HTMLElement {
     if (problem) {
       // Nothing can run here: say so now, rather than after a click, and start no runner.
       this.#button('run').disabled = true;
+      this.#button('repeat').disabled = true;
       this.#showProblem(problem);
     } else {
-      const warm = () => runner.warm();
+      const warm = () => void runner().then((client) => client.warm());
       this.addEventListener('pointerenter', warm, { once: true });
       this.addEventListener('focusin', warm, { once: true });
       this.addEventListener('touchstart', warm, { once: true, passive: true });
@@ -120,6 +149,9 @@ class InterleavePlayground extends HTMLElement {
     switch (action) {
       case 'run':
         void this.run();
+        break;
+      case 'repeat':
+        void this.runMany(repeatCount(this.#part('.pg-repeat-count') as HTMLInputElement));
         break;
       case 'stop':
         void this.stop();
@@ -237,41 +269,113 @@ class InterleavePlayground extends HTMLElement {
     this.#status.textContent = `Error: ${problem}`;
   }
 
-  async run(): Promise<void> {
+  /**
+   * Takes the page's one run slot for this playground: stops whatever runs (here or elsewhere)
+   * and waits for its end, then clears the last run's output. Resolves with the run's token, or
+   * null when the run cannot or should not start (no isolation, or Run was pressed again).
+   */
+  async #begin(): Promise<number | null> {
     const problem = isolationProblem();
-    if (problem) return this.#showProblem(problem);
+    if (problem) {
+      this.#showProblem(problem);
+      return null;
+    }
     const token = ++lastRunToken;
     this.#runToken = token;
-    // One run at a time on the page: stop whatever runs (here or elsewhere) and wait for its end.
     while ((active && active !== this) || this.#running) {
       await (active && active !== this ? active : this).stop();
-      if (this.#runToken !== token) return; // Run was pressed again meanwhile: that call goes on.
+      if (this.#runToken !== token) return null; // Run was pressed again meanwhile: that call goes on.
     }
     active = this;
+    this.#stopRequested = false;
     session.set(RUNNING_KEY, this.#example.id);
     this.#setRunning(true);
     this.#output.clear();
+    this.#histogramView?.clear();
+    this.#timeline.reset();
     this.#editor?.setMarkers([]);
     this.#status.dataset.status = 'running';
+    return token;
+  }
+
+  /** What to run: the compiled article version, or the reader's edited source. */
+  #request(extra: RunOptions): RunRequest {
+    const options = { ...this.#example.options, ...extra };
+    return this.#code === this.#example.source
+      ? { kind: 'compiled', program: this.#example.program, options }
+      : { kind: 'source', source: this.#code, options };
+  }
+
+  async run(): Promise<void> {
+    const token = await this.#begin();
+    if (token === null) return;
+    const client = await runner();
+    // Stop pressed before the run could reach the runner (in Run's own task, or while the
+    // client loaded): the program never starts.
+    if (this.#stopRequested) return this.#finish(token, { type: 'end', status: 'stopped', durationMs: 0 });
     this.#status.textContent = 'Running…';
-    const { options, program } = this.#example;
-    const request: RunRequest =
-      this.#code === this.#example.source
-        ? { kind: 'compiled', program, options }
-        : { kind: 'source', source: this.#code, options };
-    const end = await runner.run(
-      request,
+    const end = await client.run(
+      this.#request({ trace: true }),
       (event) => {
-        if (event.type === 'output') this.#output.push(event);
+        if (event.type === 'output' || event.type === 'show') this.#output.push(event);
         else if (event.type === 'dropped') this.#output.addHidden(event.count);
+        else if (event.type === 'trace') this.#timeline.push(event);
       },
       () => this.#output.idle(),
     );
     this.#finish(token, end);
   }
 
+  /**
+   * Run ×N: runs the program `count` times, each a fresh run without a trace, and draws the
+   * histogram of their outcomes as they come in. Stop ends the batch.
+   */
+  async runMany(count: number): Promise<void> {
+    // Run ×N's code loads on its first use: a reader who never presses it never pays for it.
+    const [{ runBatch, batchStatusText }, { HistogramView }, client] = await Promise.all([
+      import('../runner/run-batch.ts'),
+      import('./histogram-view.ts'),
+      runner(),
+    ]);
+    const histogram = (this.#histogramView ??= new HistogramView(this.#part('.pg-histogram'), this.#example.title));
+    const token = await this.#begin();
+    if (token === null) return;
+    this.#status.textContent = `Run 1 of ${count}…`;
+    const request = this.#request({});
+    const result = await runBatch({
+      count,
+      pattern: this.#example.outcome,
+      runOnce: (onEvent) => client.run(request, onEvent, () => Promise.resolve()),
+      stopRun: () => client.stop(),
+      onProgress: (outcomes) => {
+        if (token !== this.#runToken) return;
+        if (outcomes.length < count) this.#status.textContent = `Run ${outcomes.length + 1} of ${count}…`;
+        histogram.show(outcomes);
+      },
+      cancelled: () => this.#stopRequested || token !== this.#runToken,
+    });
+    this.#settle();
+    if (token !== this.#runToken) return;
+    histogram.show(result.outcomes);
+    this.#status.dataset.status = result.status === 'finished' ? 'finished' : result.status === 'stopped' ? 'stopped' : 'timed-out';
+    this.#status.textContent = batchStatusText(result, count);
+    if (result.failure?.end.message) {
+      const { run, end } = result.failure;
+      const how = end.status === 'timed-out' ? 'a timeout' : end.status === 'error' ? 'an error' : `a ${end.status}`;
+      this.#output.note(`Run ${run} ended with ${how}:\n${end.message}`, 'error');
+    }
+  }
+
   async stop(): Promise<void> {
-    if (this.#running) await runner.stop();
+    this.#stopRequested = true;
+    if (this.#running) await (await runner()).stop();
+  }
+
+  /** Gives the page's run slot back (a single run or a batch has ended). */
+  #settle(): void {
+    session.remove(RUNNING_KEY);
+    if (active === this) active = null;
+    this.#setRunning(false);
   }
 
   /**
@@ -280,10 +384,9 @@ class InterleavePlayground extends HTMLElement {
    * status and output are not, when Run was pressed again meanwhile.
    */
   #finish(token: number, end: EndEvent): void {
-    session.remove(RUNNING_KEY);
-    if (active === this) active = null;
-    this.#setRunning(false);
+    this.#settle();
     if (token !== this.#runToken) return;
+    this.#timeline.end(end.durationMs);
     this.#output.flush();
     this.#status.dataset.status = end.status;
     this.#status.textContent = statusText(end);
@@ -294,6 +397,15 @@ class InterleavePlayground extends HTMLElement {
       this.#editor?.setMarkers([{ line: end.line, column: end.column ?? 1, message: end.message }]);
     }
   }
+}
+
+/** Most runs one Run ×N may make. */
+const MAX_BATCH_RUNS = 500;
+
+/** The batch size the reader chose, kept within 2…MAX_BATCH_RUNS whatever was typed. */
+function repeatCount(input: HTMLInputElement): number {
+  const value = Math.round(Number(input.value));
+  return Number.isFinite(value) ? Math.min(MAX_BATCH_RUNS, Math.max(2, value)) : 20;
 }
 
 function statusText(end: EndEvent): string {

@@ -1,9 +1,17 @@
 import type { RunEvent } from './protocol.ts';
+import { TraceBacklog } from './trace-backlog.ts';
 
 /** Most output lines waiting for the page at once; older ones are counted as dropped. */
 export const MAX_PENDING_LINES = 1000;
 
-type OutputEvent = Extract<RunEvent, { type: 'output' }>;
+/**
+ * Most drawings (show.*) among them: a drawing may be 32 KiB and the page keeps no more than
+ * about this many anyway, so a drawing loop sends the newest ones, not a backlog of old ones.
+ */
+export const MAX_PENDING_DRAWINGS = 20;
+
+/** Lines and drawings: they keep their order and share the bound. */
+type OutputEvent = Extract<RunEvent, { type: 'output' | 'show' }>;
 type EndEvent = Extract<RunEvent, { type: 'end' }>;
 
 /**
@@ -11,13 +19,18 @@ type EndEvent = Extract<RunEvent, { type: 'end' }>;
  * MAX_PENDING_LINES: one batch is in flight at a time, and while the page is busy, new lines
  * replace the oldest waiting ones, which are sent on as a 'dropped' count. The page therefore
  * never receives a batch it cannot render in one frame, however fast a program prints.
- * The 'end' event always goes last, after every line before it.
+ * The 'end' event always goes last, after every line before it. Trace records wait apart, in a
+ * backlog with its own bound (trace-backlog.ts), and go as one merged event per batch.
  */
 export class EventPacer {
   readonly #send: (events: RunEvent[]) => Promise<unknown>;
   #lines: OutputEvent[] = [];
+  /** How many of #lines are drawings. */
+  #drawings = 0;
   #dropped = 0;
   #end: EndEvent | null = null;
+  /** Trace records waiting, merged and bounded on their own (trace-backlog.ts). */
+  readonly #trace = new TraceBacklog();
   #pumping: Promise<void> | null = null;
 
   constructor(send: (events: RunEvent[]) => Promise<unknown>) {
@@ -26,14 +39,24 @@ export class EventPacer {
 
   push(events: RunEvent[]): void {
     for (const event of events) {
-      if (event.type === 'output') this.#lines.push(event);
-      else if (event.type === 'dropped') this.#dropped += event.count;
-      else this.#end = event;
+      if (event.type === 'output' || event.type === 'show') {
+        this.#lines.push(event);
+        if (event.type === 'show') this.#drawings++;
+      } else if (event.type === 'dropped') this.#dropped += event.count;
+      else if (event.type === 'end') this.#end = event;
+      else if (event.type === 'trace') this.#trace.add(event);
     }
     const excess = this.#lines.length - MAX_PENDING_LINES;
     if (excess > 0) {
-      this.#lines.splice(0, excess);
+      for (const event of this.#lines.splice(0, excess)) if (event.type === 'show') this.#drawings--;
       this.#dropped += excess;
+    }
+    if (this.#drawings > MAX_PENDING_DRAWINGS) {
+      // Drops the oldest drawings, keeping every line and the order of the rest.
+      let surplus = this.#drawings - MAX_PENDING_DRAWINGS;
+      this.#lines = this.#lines.filter((event) => event.type !== 'show' || surplus-- <= 0);
+      this.#dropped += this.#drawings - MAX_PENDING_DRAWINGS;
+      this.#drawings = MAX_PENDING_DRAWINGS;
     }
     this.#pumping ??= this.#pump();
   }
@@ -45,12 +68,15 @@ export class EventPacer {
 
   async #pump(): Promise<void> {
     try {
-      while (this.#lines.length > 0 || this.#dropped > 0 || this.#end) {
+      while (this.#lines.length > 0 || this.#dropped > 0 || this.#end || !this.#trace.empty) {
         const batch: RunEvent[] = [];
         if (this.#dropped > 0) batch.push({ type: 'dropped', count: this.#dropped });
         batch.push(...this.#lines);
+        const trace = this.#trace.take();
+        if (trace) batch.push(trace);
         if (this.#end) batch.push(this.#end);
         this.#lines = [];
+        this.#drawings = 0;
         this.#dropped = 0;
         this.#end = null;
         await this.#send(batch);

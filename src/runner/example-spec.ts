@@ -17,6 +17,15 @@ export interface ExampleSpec {
    * them, or nothing when they are acceptable.
    */
   check?: (lines: string[]) => string | undefined;
+  /** Open the playground's timeline by default (every playground can show one after a run). */
+  timeline?: boolean;
+  /**
+   * What counts as one run's outcome for "Run ×N": the last output line that matches, reduced
+   * to its first capture group (or the whole match). Without it, the outcome is the last line.
+   */
+  outcome?: RegExp;
+  /** How many runs "Run ×N" starts by default (20 unless said otherwise). */
+  repeat?: number;
 }
 
 /** Identity function that gives an example's spec its type. */

@@ -14,13 +14,15 @@
 import { ControlBlock, RUN_STOPPED, THREAD_DONE } from '../runtime/internal/control-block.ts';
 import { describeDeadlock, findDeadlock, readSnapshot } from '../runtime/internal/deadlock.ts';
 import { DEFAULT_SWITCH_INTERVAL_MS } from '../runtime/internal/gil.ts';
-import { createOutputRing, drainOutputRing, wallClock } from '../runtime/internal/output.ts';
+import { createOutputRing, drainOutputRing, DRAWING, wallClock } from '../runtime/internal/output.ts';
+import { isShowData } from '../runtime/internal/show-data.ts';
 import { drainTrace, type TraceRecord } from '../runtime/internal/trace.ts';
 import { RUN_COUNTER_WORDS, type Job, type ThreadFailure, type WorkerToHost } from '../runtime/platform/protocol.ts';
 import { recordExit } from '../runtime/process.ts';
 import { MAIN_THREAD_ID, MAIN_THREAD_NAME } from '../runtime/thread.ts';
 import type { PooledWorker, WorkerPool } from './pool.ts';
 import type { CompiledModules, RunEvent, RunOptions, RunStatus } from './protocol.ts';
+import type { TraceSource } from './trace-packer.ts';
 
 /** Threads a run may start unless it says otherwise (the main thread counts). */
 export const DEFAULT_MAX_THREADS = 128;
@@ -38,6 +40,8 @@ const WATCHDOG_INTERVAL_MS = 100;
 const STABLE_SAMPLES = 2;
 
 export type OutputEvent = Extract<RunEvent, { type: 'output' }>;
+/** A drawing (show.*), in order among the output lines. */
+export type ShowEvent = Extract<RunEvent, { type: 'show' }>;
 export type EndEvent = Extract<RunEvent, { type: 'end' }>;
 
 /** Options of one run, beyond the page's RunOptions. */
@@ -46,8 +50,8 @@ export interface HostRunOptions extends RunOptions {
   switchIntervalMs?: number;
   /** Trace records per thread between drains; 0 turns tracing off. */
   traceCapacity?: number;
-  /** Receives trace records as they are drained (when tracing is on). */
-  onTrace?: (records: TraceRecord[], dropped: number) => void;
+  /** Receives trace records as they are drained (when tracing is on), and what names them. */
+  onTrace?: (records: TraceRecord[], dropped: number, source: TraceSource) => void;
 }
 
 /** A run in progress. */
@@ -105,7 +109,7 @@ class Run implements RunHandle {
   #stableSamples = 0;
   #ended = false;
   /** Drained lines not emitted yet: they follow a sequence number still missing (#collect). */
-  #heldLines: { sequence: number; event: OutputEvent }[] = [];
+  #heldLines: { sequence: number; event: OutputEvent | ShowEvent }[] = [];
   /** The sequence number of the next line to emit (the run's counter starts at 0). */
   #nextSequence = 0;
   /** When the host first saw the current gap in the sequence (performance.now()), or null. */
@@ -249,7 +253,11 @@ class Run implements RunHandle {
   #drainTrace(): void {
     if (!this.#options.onTrace || this.#control.traceCapacity === 0) return;
     const { records, dropped } = drainTrace(this.#control);
-    if (records.length || dropped) this.#options.onTrace(records, dropped);
+    if (records.length || dropped) this.#options.onTrace(records, dropped, this.#traceSource());
+  }
+
+  #traceSource(): TraceSource {
+    return { control: this.#control, startedAt: this.#startedAt, isProcess: (id) => this.#threads.get(id)?.process !== undefined };
   }
 
   /**
@@ -259,11 +267,13 @@ class Run implements RunHandle {
    * line's number is then missing, and the lines after it wait (at most SEQUENCE_GAP_WAIT_MS,
    * or until the run ends: `final`) so they do not overtake it.
    */
-  #collect(threads: Iterable<ThreadRecord>, final = false): OutputEvent[] {
+  #collect(threads: Iterable<ThreadRecord>, final = false): (OutputEvent | ShowEvent)[] {
     const held = this.#heldLines;
     for (const thread of threads) {
       for (const record of drainOutputRing(thread.output)) {
-        held.push({ sequence: record.sequence, event: this.#line(thread, record.stream, record.text, record.time) });
+        const event =
+          record.stream === DRAWING ? this.#drawing(thread, record.text, record.time) : this.#line(thread, record.stream, record.text, record.time);
+        held.push({ sequence: record.sequence, event });
       }
     }
     held.sort((a, b) => a.sequence - b.sequence);
@@ -286,6 +296,18 @@ class Run implements RunHandle {
 
   #line(thread: ThreadRecord, level: OutputEvent['level'], text: string, time = wallClock()): OutputEvent {
     return { type: 'output', thread: thread.name, threadId: thread.id, level, text, time: Math.max(0, time - this.#startedAt) };
+  }
+
+  /** A drawing record (its JSON, written by show.*), checked as the page checks it; else an error line. */
+  #drawing(thread: ThreadRecord, json: string, time: number): ShowEvent | OutputEvent {
+    let data: unknown;
+    try {
+      data = JSON.parse(json);
+    } catch {
+      data = undefined;
+    }
+    if (!isShowData(data)) return this.#line(thread, 'error', 'Interleave internal error: a drawing from this thread was malformed and is not shown.', time);
+    return { type: 'show', thread: thread.name, threadId: thread.id, time: Math.max(0, time - this.#startedAt), data };
   }
 
   #emit(events: RunEvent[]): void {

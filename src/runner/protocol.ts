@@ -1,6 +1,8 @@
 // The messages between the page and the runner worker. The page validates every event it
 // receives (isRunEvent) before using it: nothing from a worker is trusted, and nothing from a
 // worker is ever treated as HTML.
+import type { ShowData } from '../runtime/internal/show-data.ts';
+import { isTraceEvent, type TraceEvent } from './trace-event.ts';
 
 /** How a run ended. */
 export type RunStatus = 'finished' | 'error' | 'deadlock' | 'timed-out' | 'stopped';
@@ -22,6 +24,8 @@ export interface RunOptions {
    * process started during the run, finished ones included (thread ids are not reused).
    */
   maxThreads?: number;
+  /** Record the run's trace and send it as 'trace' events (for the timeline). Default false. */
+  trace?: boolean;
 }
 
 /** A program compiled ahead of time (at build time for unedited examples). */
@@ -43,6 +47,9 @@ export type OutputLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';
 /** Events streamed from the runner to the page while a program runs. */
 export type RunEvent =
   | { type: 'output'; thread: string; threadId: number; level: OutputLevel; text: string; time: number }
+  /** A drawing a snippet asked for with show.table/bars/graph/line; it sits among the lines. */
+  | { type: 'show'; thread: string; threadId: number; time: number; data: ShowData }
+  | TraceEvent
   | { type: 'dropped'; count: number }
   | {
       type: 'end';
@@ -53,6 +60,7 @@ export type RunEvent =
       column?: number;
     };
 
+const drawingKinds = new Set<string>(['table', 'bars', 'graph', 'line']);
 const levels = new Set<string>(['log', 'info', 'warn', 'error', 'debug']);
 const statuses = new Set<string>(['finished', 'error', 'deadlock', 'timed-out', 'stopped']);
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
@@ -72,6 +80,19 @@ export function isRunEvent(value: unknown): value is RunEvent {
         typeof event.text === 'string' &&
         isFiniteNumber(event.time)
       );
+    case 'show':
+      return (
+        typeof event.thread === 'string' &&
+        isFiniteNumber(event.threadId) &&
+        isFiniteNumber(event.time) &&
+        // Only the kind here: the full check (isShowData) is large, so it loads with the
+        // renderers (src/playground/show/index.ts), which run it before drawing anything.
+        typeof event.data === 'object' &&
+        event.data !== null &&
+        drawingKinds.has((event.data as { kind?: unknown }).kind as string)
+      );
+    case 'trace':
+      return isTraceEvent(event);
     case 'dropped':
       return isFiniteNumber(event.count);
     case 'end':

@@ -7,9 +7,10 @@
 import * as Comlink from 'comlink';
 import { browserPlatform } from '../runtime/platform/browser.ts';
 import { EventPacer } from './event-pacer.ts';
-import { runProgram, type RunHandle } from './host.ts';
+import { runProgram, type HostRunOptions, type RunHandle } from './host.ts';
 import { WorkerPool } from './pool.ts';
 import { DEFAULT_TIMEOUT_MS, type CompiledModules, type RunEvent, type RunRequest } from './protocol.ts';
+import { TracePacker } from './trace-packer.ts';
 
 const pool = new WorkerPool(browserPlatform);
 /**
@@ -59,7 +60,11 @@ const runner = {
       } else if (run.stopped) {
         pacer.push([{ type: 'end', status: 'stopped', durationMs: performance.now() - startedAt }]);
       } else {
-        const options = { timeout: DEFAULT_TIMEOUT_MS, ...request.options };
+        const options: HostRunOptions = { timeout: DEFAULT_TIMEOUT_MS, ...request.options };
+        if (request.options.trace) {
+          const packer = new TracePacker();
+          options.onTrace = (records, dropped, source) => pacer.push([packer.pack(records, dropped, source)]);
+        }
         run.handle = runProgram(pool, program, options, (events) => pacer.push(events));
         await run.handle.result;
       }

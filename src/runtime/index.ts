@@ -27,6 +27,22 @@ export { Future, asCompleted, wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLE
 export type { WaitOptions } from './future.ts';
 export { Manager, ManagerDict, ManagerList } from './manager.ts';
 export type { ManagerKey } from './manager.ts';
+export { show } from './show.ts';
+export type {
+  Show,
+  ShowOptions,
+  TableOptions,
+  TableRows,
+  LabelledValues,
+  GraphInput,
+  GraphNodeInput,
+  GraphEdgeInput,
+  NodeId,
+  LineInput,
+  LineOptions,
+  LinePoints,
+  LineSeriesInput,
+} from './show.ts';
 export {
   BrokenBarrierError,
   CancelledError,

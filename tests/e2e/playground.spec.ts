@@ -269,12 +269,12 @@ test('Reset while the editor loads: the editor does not open afterwards', async 
   await expect(region.locator('.monaco-editor').or(region.locator('textarea.pg-textarea'))).toBeVisible({ timeout: 20_000 });
 });
 
-test('the toolbar has exactly its six buttons, and Copy copies the code', async ({ page, context }) => {
+test('the toolbar has exactly its seven buttons, and Copy copies the code', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto(threads);
   const region = playground(page, 'Start and join');
   const names = await region.getByRole('group').getByRole('button').evaluateAll((buttons) => buttons.map((b) => b.textContent?.trim()));
-  expect(names.sort()).toEqual(['Copy', 'Edit', 'Reset', 'Run', 'Share', 'Stop']);
+  expect(names.sort()).toEqual(['Copy', 'Edit', 'Reset', 'Run', 'Run ×20', 'Share', 'Stop']);
   for (const name of names) await expect(button(region, name!)).toHaveCount(1);
   await button(region, 'Copy').click();
   await expect(region.locator('.pg-notice')).toHaveText(/copied/);

@@ -83,4 +83,26 @@ describe('interleave run', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^interleave: usage: cannot read /);
   });
+
+  it('--repeat N makes N fresh runs and prints the histogram of their outcomes', async () => {
+    const { code, stdout, stderr } = await cli('run', fixture('coin.ts'), '--repeat', '12', '--outcome', 'flipped: (\\w+)');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const [title, ...rest] = stdout.trimEnd().split('\n');
+    expect(title).toBe('Outcomes of 12 runs:');
+    const bars = rest.slice(0, -1).map((line) => /^(heads|tails)\s+[█▉▊▋▌▍▎▏]*\s*(\d+)$/.exec(line));
+    for (const bar of bars) expect(bar).not.toBeNull();
+    expect(bars.reduce((sum, bar) => sum + Number(bar![2]), 0)).toBe(12);
+    expect(rest.at(-1)).toMatch(/^12 runs, /);
+    // Without --outcome, the outcome is the last line.
+    const plain = await cli('run', fixture('coin.ts'), '--repeat', '3');
+    expect(plain.stdout).toMatch(/^done\s+█+ 3$/m);
+  });
+
+  it('--outcome needs --repeat and a valid regular expression', async () => {
+    expect((await cli('run', fixture('coin.ts'), '--outcome', 'x')).stderr).toMatch(/--outcome only makes sense with --repeat N/);
+    const bad = await cli('run', fixture('coin.ts'), '--repeat', '2', '--outcome', '(');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--outcome needs a regular expression/);
+  });
 });

@@ -5,6 +5,7 @@ import { existsSync, globSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
+import { outcomeOf } from '../../src/runner/outcomes.ts';
 import type { ExampleSpec } from '../../src/runner/example-spec.ts';
 import { DEFAULT_TIMEOUT_MS, type RunStatus } from '../../src/runner/protocol.ts';
 
@@ -50,5 +51,7 @@ describe.each(examples)('%s', (file) => {
     const lines = result.stdout.split('\n').filter((line, i, all) => line !== '' || i < all.length - 1);
     if (spec.output) expect(lines).toEqual(spec.output);
     if (spec.check) expect(spec.check(lines)).toBeUndefined();
+    // Run ×N reads each run's outcome with this pattern: it must find one in a normal run.
+    if (spec.outcome) expect(outcomeOf(lines, spec.outcome), `${specFile}: outcome pattern`).not.toMatch(/^\(no (match|output)\)$/);
   });
 });

@@ -10,9 +10,9 @@
  * record's line is 0.
  */
 import { controlBlock, currentThreadId } from './context.ts';
-import type { WaitKind } from './control-block.ts';
+import { WAIT_KINDS, type WaitKind } from './control-block.ts';
 import { snippetFrame } from './snippet-stack.ts';
-import { trace } from './trace.ts';
+import { trace, tracing } from './trace.ts';
 import { OP_BLOCK, OP_WAKE } from './trace-ops.ts';
 
 /** What `Atomics.wait` answers, and so what a sleep function answers. */
@@ -61,7 +61,7 @@ export function blockOn(wait: WaitRecord, sleep: (ms: number) => WaitResult): Wa
   const hooks = gilHooks;
   const id = currentThreadId();
   const timed = wait.timeout !== Infinity;
-  trace(OP_BLOCK, wait.object, 0);
+  if (tracing()) trace(OP_BLOCK, wait.object, WAIT_KINDS.indexOf(wait.kind));
   if (control !== null) {
     control.setWait(id, {
       kind: wait.kind,

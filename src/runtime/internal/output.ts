@@ -11,8 +11,10 @@
  * Layout: an `Int32Array` header, then `capacity` data bytes (a power of two). `WRITE` and
  * `READ` are free-running byte counters (they wrap as int32; `(WRITE - READ) | 0` is the fill).
  * A record is a 24-byte header — payload length (uint32), sequence number (int32), time
- * (float64, ms on the shared wall clock), stream (uint8), 7 padding bytes — then the UTF-8
- * payload, padded to 8 bytes.
+ * (float64, ms on the shared wall clock), kind (uint8: a console level, or a drawing), 7 padding
+ * bytes — then the UTF-8 payload, padded to 8 bytes. A drawing (`show.*`) is a record like a
+ * line, so it keeps its place among the lines of every thread; its payload is the drawing's JSON
+ * (show-data.ts), which is never cut: it must fit the ring whole.
  *
  * Order between threads: each line takes a number from one counter shared by the whole run
  * (`Atomics.add`), so a line written after another (in any thread, as far as the program can
@@ -39,10 +41,17 @@ export const DEFAULT_RING_BYTES = 64 * 1024;
 /** Which console level produced a line (the runtime's own reports use `error`). */
 export const STREAMS = ['log', 'info', 'warn', 'error', 'debug'] as const;
 export type OutputStream = (typeof STREAMS)[number];
+/** The record kind of a drawing: its text is the drawing's JSON (see show-data.ts). */
+export const DRAWING = 'show';
+/** What a record holds: a console line of one level, or a drawing. */
+export type RecordKind = OutputStream | typeof DRAWING;
+/** Record kinds by their byte in the record header. */
+const RECORD_KINDS: readonly RecordKind[] = [...STREAMS, DRAWING];
 
-/** One drained line. `time` is on the shared wall clock (`performance.timeOrigin + now()`). */
+/** One drained record. `time` is on the shared wall clock (`performance.timeOrigin + now()`). */
 export interface OutputRecord {
-  stream: OutputStream;
+  stream: RecordKind;
+  /** The line, or for a drawing its JSON. */
   text: string;
   time: number;
   /** The run-wide sequence number: sort by it to interleave threads' lines. */
@@ -91,12 +100,16 @@ export class OutputWriter {
 
   /**
    * Appends one line. Blocks (really, with `Atomics.wait`) while the ring is full; a line longer
-   * than the ring is cut and marked as truncated.
+   * than the ring is cut and marked as truncated. A drawing is never cut (its JSON would break):
+   * one longer than the ring throws a RangeError.
    */
-  write(stream: OutputStream, text: string): void {
+  write(stream: RecordKind, text: string): void {
     const capacity = this.#mask + 1;
     const maxPayload = capacity - RECORD_HEADER_BYTES;
     let payload = encoder.encode(text);
+    if (payload.length > maxPayload && stream === DRAWING) {
+      throw new RangeError(`A drawing of ${payload.length} bytes does not fit this thread's ${capacity}-byte output ring.`);
+    }
     if (payload.length > maxPayload) {
       const marker = encoder.encode(TRUNCATED);
       const cut = payload.subarray(0, maxPayload - marker.length);
@@ -108,7 +121,7 @@ export class OutputWriter {
     const record = new Uint8Array(size);
     const view = new DataView(record.buffer);
     view.setUint32(0, payload.length, true);
-    view.setUint8(16, STREAMS.indexOf(stream));
+    view.setUint8(16, RECORD_KINDS.indexOf(stream));
     record.set(payload, RECORD_HEADER_BYTES);
 
     const write = Atomics.load(this.#header, WRITE);
@@ -149,7 +162,7 @@ export function drainOutputRing(buffer: SharedArrayBuffer): OutputRecord[] {
     const length = view.getUint32(0, true);
     const sequence = view.getInt32(4, true);
     const time = view.getFloat64(8, true);
-    const stream = STREAMS[view.getUint8(16)] ?? 'log';
+    const stream = RECORD_KINDS[view.getUint8(16)] ?? 'log';
     const payload = new Uint8Array(length);
     copyOut(data, (read + RECORD_HEADER_BYTES) & mask, payload);
     records.push({ stream, text: decoder.decode(payload), time, sequence });
@@ -207,6 +220,16 @@ export function writeOutput(stream: OutputStream, text: string): void {
 }
 
 let fallbackError: (text: string) => void = (text) => console.error(text);
+let fallbackLog: (text: string) => void = (text) => console.log(text);
+
+/**
+ * Writes a drawing (`show.*`: its JSON, at most MAX_SHOW_BYTES) to the current thread's ring, in
+ * order with its lines; outside a job, the JSON goes to the worker's own console.
+ */
+export function writeDrawing(json: string): void {
+  if (writer) writer.write(DRAWING, json);
+  else fallbackLog(json);
+}
 
 /**
  * Replaces `console`'s methods (once per worker) with ones that write formatted lines into the
@@ -221,6 +244,7 @@ export function captureConsole(target: Console = console): void {
     error: target.error.bind(target),
   };
   fallbackError = original.error;
+  fallbackLog = original.log;
   const emit = (stream: OutputStream, text: string, fallback: (...args: unknown[]) => void) => {
     if (!writer) return fallback(text);
     const indented = groupIndent ? text.replace(/^/gm, groupIndent) : text;

@@ -5,7 +5,8 @@
 export const TRACE_OPS = [
   'acquire', //         a lock, RLock or semaphore was taken; arg: RLock depth / semaphore count after
   'release', //         a lock, RLock or semaphore was given back; arg: as for acquire
-  'block', //           the thread starts sleeping in blockOn; object: what it waits on
+  'block', //           the thread starts sleeping in blockOn; object: what it waits on (join: the
+  //                    thread; sleep: 0); arg: the wait's kind, as an index in WAIT_KINDS
   'wake', //            the thread woke in blockOn; arg: 1 if the wait timed out
   'wait', //            Condition.wait or Event.wait began
   'notify', //          Condition.notify / notifyAll; arg: how many were asked to wake

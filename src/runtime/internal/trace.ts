@@ -5,15 +5,49 @@
  * Each ring is single-producer (its thread) / single-consumer (the host). `write` and `read`
  * are free-running int32 counters (`(write - read) | 0` is the fill, the slot is
  * `counter & (capacity - 1)`). When the ring is full the record is dropped and counted, never
- * waited for: tracing must not change the program's timing more than it has to.
+ * waited for: tracing must not change the program's timing more than it has to. Its last
+ * quarter is kept for blocks and wakes, and its last slot for the thread's end: in a busy
+ * stretch the ring fills long before the next drain, and what a timeline needs most from the
+ * rest of it is when each thread waited and when it ended.
+ *
+ * The clock. performance.now() costs about 50 ns (in Chromium it goes through Blink and is
+ * coarsened to 5 µs), several times an uncontended lock acquire + release, so a record does
+ * not always read it. After each clock read the thread measures how fast it has been writing
+ * records and reads the clock again only after about {@link STAMP_INTERVAL_MS} of records
+ * (at most {@link MAX_UNSTAMPED}); the records in between get times extrapolated from that
+ * rate. Records further apart than STAMP_INTERVAL_MS all read the clock, and so do the records
+ * that matter most for a timeline: block, wake, thread end, and the first record after a drop.
+ *
+ * The trade-off: an extrapolated time assumes the thread kept its pace. When a dense burst
+ * turns into a long stretch of plain computation, the records after the stretch (at most
+ * MAX_UNSTAMPED, until the next clock read) are placed too early, at the burst's pace. The
+ * host's drain makes such staleness visible to the writer: a drain moves the ring's read
+ * counter, which the writer loads before it extrapolates, so a record written after a drain
+ * that happened since the last clock read always reads the clock. A time is therefore at most
+ * one drain interval (10 ms) stale, and only for the records that follow a burst; in steady
+ * state it is within about STAMP_INTERVAL_MS of the truth, well under a timeline pixel. Times
+ * of one thread never go backwards.
  *
  * Cost: when the run has tracing off ({@link ControlBlockOptions.traceCapacity} 0) or the
- * worker has no thread, {@link trace} is one branch. When on, it is a clock read, five
- * Float64 stores and one `Atomics.store`.
+ * worker has no thread, {@link trace} is one branch. When on, a kept record is a counter load,
+ * a few compares, five Float64 stores and one `Atomics.store`, plus one clock read in
+ * {@link MAX_UNSTAMPED} records at most in dense stretches; at most a ring's capacity of
+ * records is kept per drain. While the ring is full, a record is two compares and a decrement,
+ * touching no shared memory; the read counter is loaded again every {@link FULL_RECHECK} drops.
  */
 import type { ControlBlock } from './control-block.ts';
 import { TRACE_DROPPED, TRACE_FIELDS, TRACE_READ, TRACE_WRITE } from './control-block.ts';
-import { TRACE_OPS, type TraceOpName } from './trace-ops.ts';
+import { OP_BLOCK, OP_THREAD_END, OP_WAKE, TRACE_OPS, type TraceOpName } from './trace-ops.ts';
+
+/** In dense stretches, one clock read per this much of the thread's time (ms): 20 µs. */
+export const STAMP_INTERVAL_MS = 0.02;
+/** Most records in a row with extrapolated times. */
+export const MAX_UNSTAMPED = 64;
+/**
+ * While the ring is full, how many records are dropped without looking whether the host has
+ * drained it; so up to this many more records may be lost after a drain.
+ */
+export const FULL_RECHECK = 64;
 
 // This worker's ring, set by attachTraceRing (called from enterThread). Module state, not an
 // object, so the fast path is a null check on a module variable.
@@ -23,13 +57,40 @@ let countersIndex = 0;
 let ringOffset = 0;
 let mask = 0;
 let capacity = 0;
+/** Slots only blocks, wakes and the thread's end may fill: a quarter of the ring. */
+let waitReserve = 1;
 let threadId = 0;
 /** Our own copy of the write counter: only this thread writes it. */
 let written = 0;
-/** The last read counter we saw; refreshed only when the ring looks full. */
+/**
+ * Records dropped since the last record written. A full ring stays full until the host drains
+ * it, so drops come in long runs: they are counted here and added to the shared counter with
+ * the next record written (at the latest the thread's end, whose slot is kept; a thread whose
+ * worker is terminated loses its last count), which makes a drop cost no shared-memory write.
+ */
+let unpublishedDrops = 0;
+/** The read counter as last loaded: the ring's fill is at most `written - readSeen`. */
 let readSeen = 0;
+/** While the ring is full: ordinary records to drop before loading the read counter again. */
+let skipping = 0;
+/** `skipping` when the records it skipped were last added to unpublishedDrops. */
+let skipCounted = 0;
 /** Adds to performance.now() to get the shared wall clock (output.ts uses the same clock). */
 const clockOffset = performance.timeOrigin;
+
+// The clock state (see the module comment).
+/** Wall-clock time of the last clock read (ms). */
+let stampTime = 0;
+/** Records written since the last clock read. */
+let sinceStamp = 0;
+/** Records that may still be written before the next clock read. */
+let budget = 0;
+/** ms per record at the last clock read: the step of extrapolated times. */
+let step = 0;
+/** The ring's read counter at the last clock read: a different value means a drain since. */
+let readAtStamp = 0;
+/** The time of the last record written: times of one thread never go backwards. */
+let lastTime = 0;
 
 /**
  * Points this worker's {@link trace} at thread `id`'s ring in `control`, or turns tracing off
@@ -45,11 +106,19 @@ export function attachTraceRing(control: ControlBlock | null, id: number): void 
   countersIndex = control.traceCountersIndex(id);
   ringOffset = control.traceRingOffset(id);
   capacity = control.traceCapacity;
+  waitReserve = Math.max(1, capacity >> 2);
   mask = capacity - 1;
   threadId = id;
   // A thread id is never run by two workers at once, but a ring may be attached again later.
   written = Atomics.load(counters, countersIndex + TRACE_WRITE);
   readSeen = Atomics.load(counters, countersIndex + TRACE_READ);
+  skipping = 0;
+  skipCounted = 0;
+  unpublishedDrops = 0;
+  budget = 0;
+  sinceStamp = 0;
+  stampTime = 0;
+  lastTime = 0;
 }
 
 /** Whether {@link trace} records anything in this worker. */
@@ -63,22 +132,65 @@ export function tracing(): boolean {
  */
 export function trace(op: number, objectId: number, arg: number): void {
   if (records === null) return;
-  if (((written - readSeen) | 0) >= capacity) {
+  // The ring was full when last looked at: an ordinary record is dropped without looking again
+  // (the read counter shares a cache line with other threads' words). Waits and ends look.
+  if (skipping > 0 && op !== OP_BLOCK && op !== OP_WAKE && op !== OP_THREAD_END) {
+    skipping--;
+    return;
+  }
+  append(op, objectId, arg);
+}
+
+function append(op: number, objectId: number, arg: number): void {
+  const waitOrEnd = op === OP_BLOCK || op === OP_WAKE || op === OP_THREAD_END;
+  unpublishedDrops += skipCounted - skipping; // The records skipped since the last count.
+  skipCounted = skipping;
+  const room = op === OP_THREAD_END ? capacity : waitOrEnd ? capacity - 1 : capacity - waitReserve;
+  if (((written - readSeen) | 0) >= room) {
     readSeen = Atomics.load(counters, countersIndex + TRACE_READ);
-    if (((written - readSeen) | 0) >= capacity) {
-      Atomics.add(counters, countersIndex + TRACE_DROPPED, 1);
+    if (((written - readSeen) | 0) >= room) {
+      unpublishedDrops++;
+      budget = 0; // Time passes unrecorded: the next record kept reads the clock.
+      if (!waitOrEnd) skipping = skipCounted = FULL_RECHECK;
       return;
     }
   }
+  if (unpublishedDrops > 0) {
+    Atomics.add(counters, countersIndex + TRACE_DROPPED, unpublishedDrops);
+    unpublishedDrops = 0;
+  }
+  let time: number;
+  if (budget > 0 && !waitOrEnd && Atomics.load(counters, countersIndex + TRACE_READ) === readAtStamp) {
+    budget--;
+    sinceStamp++;
+    time = stampTime + sinceStamp * step;
+  } else {
+    time = readClock();
+  }
+  if (time < lastTime) time = lastTime;
+  lastTime = time;
   const at = ringOffset + (written & mask) * TRACE_FIELDS;
-  records[at] = clockOffset + performance.now();
-  records[at + 1] = threadId;
-  records[at + 2] = op;
-  records[at + 3] = objectId;
-  records[at + 4] = arg;
+  records![at] = time;
+  records![at + 1] = threadId;
+  records![at + 2] = op;
+  records![at + 3] = objectId;
+  records![at + 4] = arg;
   written = (written + 1) | 0;
   // Release: the host loads the counter first, so it sees the five fields stored above.
   Atomics.store(counters, countersIndex + TRACE_WRITE, written);
+}
+
+/** Reads the clock and sets how many records may follow before the next read. */
+function readClock(): number {
+  const now = clockOffset + performance.now();
+  // The first read of a ring has no pace to go by: the next record reads the clock too.
+  const perRecord = sinceStamp > 0 || stampTime > 0 ? (now - stampTime) / (sinceStamp + 1) : STAMP_INTERVAL_MS;
+  step = perRecord;
+  budget = perRecord > 0 ? Math.min(MAX_UNSTAMPED, Math.floor(STAMP_INTERVAL_MS / perRecord) - 1) : MAX_UNSTAMPED;
+  stampTime = now;
+  sinceStamp = 0;
+  readAtStamp = readSeen = Atomics.load(counters, countersIndex + TRACE_READ);
+  return now;
 }
 
 /** One drained trace record. `time` is on the shared wall clock (ms). */

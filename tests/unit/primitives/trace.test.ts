@@ -3,7 +3,7 @@ import { Lock } from '../../../src/runtime/lock.ts';
 import { Event } from '../../../src/runtime/event.ts';
 import { enterThread } from '../../../src/runtime/internal/context.ts';
 import { ControlBlock } from '../../../src/runtime/internal/control-block.ts';
-import { drainTrace, trace, tracing } from '../../../src/runtime/internal/trace.ts';
+import { drainTrace, FULL_RECHECK, trace, tracing } from '../../../src/runtime/internal/trace.ts';
 import * as ops from '../../../src/runtime/internal/trace-ops.ts';
 import { RawThreadPool } from '../../support/raw-threads.ts';
 
@@ -47,16 +47,60 @@ describe('trace', () => {
   });
 
   it('a full ring drops and counts instead of waiting, and keeps going after a drain', () => {
-    const control = ControlBlock.create({ traceCapacity: 8 });
+    const control = ControlBlock.create({ traceCapacity: 128 });
     enterThread({ id: control.allocateThread('MainThread'), name: 'MainThread', control });
-    for (let i = 0; i < 20; i++) trace(ops.OP_SET, 1, i);
+    // A quarter of the ring is kept for blocks and wakes, and its last slot for the thread's end.
+    for (let i = 0; i < 200; i++) trace(ops.OP_SET, 1, i);
+    for (let i = 0; i < 40; i++) trace(i % 2 ? ops.OP_WAKE : ops.OP_BLOCK, 1, 500 + i);
+    trace(ops.OP_THREAD_END, 1, 999);
     let drained = drainTrace(control);
-    expect(drained.records.map((r) => r.arg)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(drained.dropped).toBe(12);
-    trace(ops.OP_CLEAR, 1, 99);
+    const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+    expect(drained.records.map((r) => r.arg)).toEqual([...range(0, 96), ...range(500, 31), 999]);
+    expect(drained.dropped).toBe(200 - 96 + 40 - 31);
+    // The writer looks again within FULL_RECHECK drops of the drain, then keeps records again.
+    for (let i = 0; i <= FULL_RECHECK; i++) trace(ops.OP_CLEAR, 1, i);
+    trace(ops.OP_WAKE, 1, 0); // Drops reach the shared count with the next record kept.
     drained = drainTrace(control);
-    expect(drained.records.map((r) => [r.op, r.arg])).toEqual([['clear', 99]]);
-    expect(drained.dropped).toBe(0);
+    expect(drained.records.filter((r) => r.op === 'clear').length).toBeGreaterThan(0);
+    expect(drained.records.at(-1)!.op).toBe('wake');
+    expect(drained.records.length + drained.dropped).toBe(FULL_RECHECK + 2);
+    // A wait is never dropped for want of a look: it loads the read counter at once.
+    for (let i = 0; i < 200; i++) trace(ops.OP_SET, 1, i);
+    drainTrace(control);
+    trace(ops.OP_BLOCK, 1, 0);
+    expect(drainTrace(control).records.map((r) => r.op)).toEqual(['block']);
+  });
+
+  // The clock is read only now and then in dense stretches (see trace.ts); these check the
+  // moments it must be read whatever the pace, by comparing with a clock read just before.
+  const wallClock = () => performance.timeOrigin + performance.now();
+  const spinUntilLater = (ms: number) => {
+    const until = performance.now() + ms;
+    while (performance.now() < until);
+  };
+
+  it('a record after a drain reads the clock, even in the middle of a dense stretch', () => {
+    const control = ControlBlock.create({ traceCapacity: 1024 });
+    enterThread({ id: control.allocateThread('MainThread'), name: 'MainThread', control });
+    for (let i = 0; i < 500; i++) trace(ops.OP_SET, 1, i); // Dense: most times extrapolated.
+    const burst = drainTrace(control).records;
+    for (let i = 1; i < burst.length; i++) expect(burst[i].time).toBeGreaterThanOrEqual(burst[i - 1].time);
+    spinUntilLater(3); // A stretch of plain computation, during which the host drained.
+    const before = wallClock();
+    trace(ops.OP_CLEAR, 1, 0);
+    expect(drainTrace(control).records[0].time).toBeGreaterThanOrEqual(before);
+  });
+
+  it.each([ops.OP_BLOCK, ops.OP_WAKE, ops.OP_THREAD_END])('op %i reads the clock even right after a dense stretch', (op) => {
+    const control = ControlBlock.create({ traceCapacity: 1024 });
+    enterThread({ id: control.allocateThread('MainThread'), name: 'MainThread', control });
+    for (let i = 0; i < 100; i++) trace(ops.OP_SET, 1, i);
+    spinUntilLater(2); // No drain in between: only the op itself can make it read the clock.
+    const before = wallClock();
+    trace(op, 1, 0);
+    const last = drainTrace(control).records.at(-1)!;
+    expect(last.op).toBe(ops.TRACE_OPS[op]);
+    expect(last.time).toBeGreaterThanOrEqual(before);
   });
 
   it('is off for a run created with traceCapacity 0', () => {

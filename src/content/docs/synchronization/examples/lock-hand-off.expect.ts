@@ -1,0 +1,6 @@
+import { defineExample } from "../../../../runner/example-spec.ts";
+
+export default defineExample({
+  timeline: true,
+  output: ["the lock was taken 10 times"],
+});
