@@ -331,16 +331,21 @@ class InterleavePlayground extends HTMLElement {
    * histogram of their outcomes as they come in. Stop ends the batch.
    */
   async runMany(count: number): Promise<void> {
-    // Run ×N's code loads on its first use: a reader who never presses it never pays for it.
-    const [{ runBatch, batchStatusText }, { HistogramView }, client] = await Promise.all([
-      import('../runner/run-batch.ts'),
-      import('./histogram-view.ts'),
-      runner(),
-    ]);
-    const histogram = (this.#histogramView ??= new HistogramView(this.#part('.pg-histogram'), this.#example.title));
     const token = await this.#begin();
     if (token === null) return;
     this.#status.textContent = `Run 1 of ${count}…`;
+    // Run ×N's code loads on its first use: a reader who never presses it never pays for it.
+    let loaded;
+    try {
+      loaded = await Promise.all([import('../runner/run-batch.ts'), import('./histogram-view.ts'), runner()]);
+    } catch {
+      this.#settle();
+      this.#status.dataset.status = 'error';
+      this.#status.textContent = 'Error: Run ×N could not be loaded (are you offline?). Try again.';
+      return;
+    }
+    const [{ runBatch, batchStatusText }, { HistogramView }, client] = loaded;
+    const histogram = (this.#histogramView ??= new HistogramView(this.#part('.pg-histogram'), this.#example.title));
     const request = this.#request({});
     const result = await runBatch({
       count,

@@ -75,7 +75,8 @@ export function parseArgs(argv: string[]): CliOptions | string {
       else if (arg === '--repeat') repeat = Math.floor(value);
       else run.maxThreads = Math.floor(value);
     } else if (arg === '--outcome') {
-      const source = rest[++i] ?? '';
+      const source = rest[++i];
+      if (source === undefined) return '--outcome needs a regular expression, e.g. --outcome \'got (\\d+)$\'.';
       try {
         new RegExp(source);
       } catch (error) {

@@ -101,6 +101,7 @@ describe('interleave run', () => {
 
   it('--outcome needs --repeat and a valid regular expression', async () => {
     expect((await cli('run', fixture('coin.ts'), '--outcome', 'x')).stderr).toMatch(/--outcome only makes sense with --repeat N/);
+    expect((await cli('run', fixture('coin.ts'), '--repeat', '2', '--outcome')).stderr).toMatch(/--outcome needs a regular expression/);
     const bad = await cli('run', fixture('coin.ts'), '--repeat', '2', '--outcome', '(');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--outcome needs a regular expression/);

@@ -117,6 +117,38 @@ describe('runBatch', () => {
     expect(runner.runs).toBe(3);
   });
 
+  test('Stop between two runs: the finished runs count, and no further run starts', async () => {
+    const runner = scripted([{ line: '1', end: 'finished' }, { line: '2', end: 'finished' }, { line: '3', end: 'finished' }]);
+    let finished = 0;
+    const result = await runBatch({
+      ...options,
+      count: 3,
+      runOnce: runner.runOnce,
+      onProgress: (outcomes) => (finished = outcomes.length),
+      cancelled: () => finished >= 2, // Stop pressed just after run 2 ended.
+    });
+    expect(result).toMatchObject({ status: 'stopped', outcomes: ['1', '2'] });
+    expect(runner.runs).toBe(2);
+  });
+
+  test('past the batch time limit, the run in flight is stopped and the batch ends', async () => {
+    let stops = 0;
+    let stopRun!: () => void;
+    const result = await runBatch({
+      ...options,
+      count: 5,
+      timeLimitMs: 1,
+      // Each run goes on until stopped, as a long program would.
+      runOnce: () => new Promise((resolve) => (stopRun = () => resolve({ type: 'end', status: 'stopped', durationMs: 1 }))),
+      stopRun: async () => {
+        stops++;
+        stopRun();
+      },
+    });
+    expect(result).toMatchObject({ status: 'batch-limit', outcomes: [] });
+    expect(stops).toBe(1);
+  });
+
   test('a run past its time limit ends the batch there', async () => {
     const runner = scripted([{ line: '1', end: 'finished' }, { end: 'timed-out', message: 'too slow' }, { end: 'finished' }]);
     const result = await runBatch({ ...options, count: 3, runOnce: runner.runOnce });
