@@ -51,7 +51,7 @@ import { OP_SUBMIT, OP_TASK_END, OP_TASK_START } from './internal/trace-ops.ts';
 import { ValueDecoder, ValueEncoder } from './internal/value-codec.ts';
 import type { FunctionRef } from './platform/protocol.ts';
 import { Process } from './process.ts';
-import { Queue } from './queue.ts';
+import { objectQueue, type Queue } from './queue.ts';
 import { Thread } from './thread.ts';
 import { isThenable } from './internal/thenable.ts';
 
@@ -128,7 +128,7 @@ abstract class Executor implements Disposable {
     this.#core = PoolCore.create();
     this.#prefix = `${prefix}-${this.#core.id}`;
     this.#encoder = new ValueEncoder({ encodeShared: (value) => (kind.shares(value) ? this.#share(value) : undefined) });
-    this.#generations.push({ tasks: new Queue<TaskItem>(), tableLength: 0, started: 0 });
+    this.#generations.push({ tasks: objectQueue<TaskItem>(), tableLength: 0, started: 0 });
   }
 
   /** Most tasks run at once. */
@@ -250,7 +250,7 @@ abstract class Executor implements Disposable {
   #nextGeneration(): Generation {
     const previous = this.#generations.at(-1)!;
     previous.tasks.shutdown();
-    const generation = { tasks: new Queue<TaskItem>(), tableLength: this.#table.length, started: 0 };
+    const generation = { tasks: objectQueue<TaskItem>(), tableLength: this.#table.length, started: 0 };
     this.#generations.push(generation);
     return generation;
   }

@@ -15,9 +15,10 @@
  * on a queue nobody will ever fill is reported, like a thread stuck on a lock.
  *
  * Algorithm: internal/channel.ts. In a FIFO queue (Queue, SimpleQueue) numbers take a
- * lock-free ring (internal/number-ring.ts); everything else, and numbers past the ring's size,
- * the item store (internal/item-store.ts) under Python's locking design on futexes. The two
- * lanes keep one FIFO order.
+ * lock-free ring (internal/number-ring.ts; 2^18 slots, 4 MiB, when unbounded, else sized to
+ * maxsize); everything else, and numbers past the ring's size, the item store
+ * (internal/item-store.ts) under Python's locking design on futexes. The two lanes keep one
+ * FIFO order.
  */
 import { Empty, Full, ShutDown, UsageError } from './errors.ts';
 import { Channel, channelWords, FAILED, type ChannelIdentity } from './internal/channel.ts';
@@ -40,11 +41,30 @@ export interface QueueWaitOptions {
 const MAX_MAXSIZE = 0x7fff_ffff;
 
 /**
- * Numbers a FIFO queue's lock-free lane holds (4 MiB of shared memory, committed only as it is
- * used): enough for a producer to run a few scheduler time slices ahead of its consumers
- * before numbers overflow into the (slower, locked) item store.
+ * Numbers an unbounded FIFO queue's lock-free lane holds: enough for a producer to run a few
+ * scheduler time slices ahead of its consumers before numbers overflow into the (slower,
+ * locked) item store. That is 4 MiB of shared memory (16 bytes a slot), and all of it is
+ * touched once a queue has carried that many numbers (ring positions only move forward), so
+ * smaller queues get smaller rings: see {@link ringSlotsFor}.
  */
 const RING_SLOTS = 1 << 18;
+
+/**
+ * The smallest ring a bounded queue gets (256 bytes): a few slots beyond maxsize let a put
+ * use the next slot while the get that freed room is still freeing its own.
+ */
+const MIN_RING_SLOTS = 16;
+
+/**
+ * How many ring slots a queue gets: none unless FIFO (or made by {@link objectQueue}); for a
+ * bounded queue, the power of two that holds maxsize items (never more than RING_SLOTS, past
+ * which numbers overflow into the store as in an unbounded queue); else RING_SLOTS.
+ */
+function ringSlotsFor(order: ItemOrder, maxsize: number, ring: boolean): number {
+  if (order !== 'fifo' || !ring) return 0;
+  if (maxsize === 0 || maxsize >= RING_SLOTS) return RING_SLOTS;
+  return Math.max(MIN_RING_SLOTS, 1 << (32 - Math.clz32(maxsize - 1)));
+}
 
 const ORDERS: Partial<Record<ObjectKind, ItemOrder>> = {
   queue: 'fifo',
@@ -54,6 +74,8 @@ const ORDERS: Partial<Record<ObjectKind, ItemOrder>> = {
 };
 
 let reviving: { state: SharedState; buffers: StoreBuffers } | null = null;
+/** Set by {@link objectQueue} for the constructor it calls: no number ring. */
+let ringless = false;
 
 /** The wait limit in ms that `options` ask for: 0 for `block: false`, Infinity for no limit. */
 function waitMs(options: QueueWaitOptions | undefined, where: string): number {
@@ -87,9 +109,12 @@ abstract class QueueCore<T> implements Shareable {
 
   constructor(kind: ObjectKind, maxsize: number) {
     const revived = reviving;
+    const ring = !ringless;
     reviving = null;
+    ringless = false;
     const order = ORDERS[revived?.state.kind ?? kind]!;
-    const ringSlots = order === 'fifo' ? RING_SLOTS : 0;
+    // A revived queue's ring is already in its words (Channel.attach reads its size there).
+    const ringSlots = revived === null ? ringSlotsFor(order, maxsize, ring) : 0;
     this.#state = revived?.state ?? SharedState.create(kind, channelWords(ringSlots));
     const identity: ChannelIdentity = {
       kind: this.#state.kind,
@@ -269,6 +294,20 @@ export class Queue<T = unknown> extends QueueCore<T> {
   /** The priority `put` stores the item with (used by PriorityQueue only). */
   protected priorityOf(_item: T): number {
     return 0;
+  }
+}
+
+/**
+ * An unbounded FIFO Queue with no number ring, for queues that only ever carry objects (an
+ * executor's tasks): they would never use the ring's memory. Numbers still work, through the
+ * item store. Internal: not exported from the runtime.
+ */
+export function objectQueue<T>(): Queue<T> {
+  ringless = true;
+  try {
+    return new Queue<T>();
+  } finally {
+    ringless = false;
   }
 }
 

@@ -38,8 +38,9 @@
  *
  * Shutdown (Python 3.13): puts fail (the ring is frozen, and the store refuses); gets fail
  * once both lanes are empty; an immediate shutdown also drops the stored items (counting them
- * as done for join). Unfinished tasks (`taskDone`) are items ever put (ring claims plus store
- * pushes) minus DONE, so a put pays no extra atomic for them; joiners sleep on DONE.
+ * as done for join, but never more than are unfinished, as Python). Unfinished tasks
+ * (`taskDone`) are items ever put (ring claims plus store pushes) minus DONE, so a put pays no
+ * extra atomic for them; joiners sleep on DONE.
  */
 import { blockOn } from './blocking.ts';
 import type { WaitKind } from './control-block.ts';
@@ -99,8 +100,9 @@ const FULL_SLEEPERS = NOT_FULL + 2;
 const RING = 6 * LINE_WORDS;
 
 /**
- * Ring slots of a channel made without saying (a pipe direction): 64 KiB of shared memory,
- * committed only as it is used.
+ * Ring slots of a channel made without saying (a pipe direction): 64 KiB of shared memory
+ * (16 bytes a slot). Ring positions only move forward, so a channel in use soon touches all
+ * of it.
  */
 export const DEFAULT_RING_SLOTS = 1 << 12;
 
@@ -500,6 +502,23 @@ export class Channel {
     }
   }
 
+  /**
+   * Marks up to `count` dropped items done, never more than are unfinished (Python lowers
+   * unfinished_tasks only while it is above 0): an item already marked done by a taskDone
+   * before it was dropped must not count twice, or DONE would pass the puts and the
+   * unfinished count wrap to 2^31 - 1 (join would never return). A CAS loop, as in taskDone.
+   */
+  #markDone(count: number): void {
+    const words = this.#words;
+    const b = this.#base;
+    for (;;) {
+      const done = Atomics.load(words, b + DONE);
+      const marked = Math.min(count, this.#unfinishedAfter(done));
+      if (marked === 0) return;
+      if (Atomics.compareExchange(words, b + DONE, done, (done + marked) | 0) === done) return;
+    }
+  }
+
   /** Items put and not yet marked done (a snapshot). */
   unfinished(): number {
     return this.#unfinishedAfter(Atomics.load(this.#words, this.#base + DONE));
@@ -526,10 +545,11 @@ export class Channel {
   }
 
   /**
-   * Shuts the channel down; `immediate` also drops the items held (each counted as done).
-   * Wakes every waiting getter, putter and (when immediate) joiner to re-check.
+   * Shuts the channel down; `immediate` also drops the items held (each counted as done, as
+   * long as any is unfinished). Wakes every waiting getter, putter and (when immediate)
+   * joiner to re-check. Returns how many items it dropped.
    */
-  shutdown(immediate: boolean): void {
+  shutdown(immediate: boolean): number {
     const words = this.#words;
     const b = this.#base;
     const ring = this.#ring;
@@ -558,10 +578,11 @@ export class Channel {
         else break;
       }
     }
-    if (dropped > 0) Atomics.add(words, b + DONE, dropped);
+    if (dropped > 0) this.#markDone(dropped);
     this.#wake(NOT_EMPTY, EMPTY_SLEEPERS, Infinity);
     this.#wake(NOT_FULL, FULL_SLEEPERS, Infinity);
     if (immediate && this.unfinished() === 0) Atomics.notify(words, b + DONE, Infinity);
+    return dropped;
   }
 
   #fail(failure: Failure): typeof FAILED {

@@ -3,9 +3,9 @@
  *
  * A bounded many-producer, many-consumer ring of float64s in the channel's own shared words,
  * after Dmitry Vyukov's bounded MPMC queue: every slot carries a sequence word saying whose
- * turn it is, so a put is one CAS on TAIL plus two stores, a get one CAS on HEAD plus a load
- * and a store. Neither takes a mutex; puts write TAIL, gets HEAD, and they meet only in the
- * slots.
+ * turn it is, so a put is a load, one CAS on TAIL and two stores, a get a load, one CAS on
+ * HEAD, a load and a store. Neither takes a mutex; puts write TAIL, gets HEAD, and they meet
+ * only in the slots.
  *
  * Positions count in steps of 2 (wrapping modulo 2^32): bit 0 of TAIL is FROZEN. While it is
  * set no put can claim a position (a claim is a CAS from an even TAIL), so the channel can
@@ -22,8 +22,18 @@
  * waits for a running thread to finish two stores.
  *
  * Invariants: HEAD ≤ TAIL & ~FROZEN (as positions); (TAIL - HEAD) / STEP is the number of
- * claimed, not yet got items, at most the number of slots. SEQ words are stored minus the slot's first
- * position, so a zeroed buffer is an empty ring (and its pages are committed only when used).
+ * claimed, not yet got items, at most the number of slots. SEQ words are stored minus the
+ * slot's first position, so a zeroed buffer is an empty ring.
+ *
+ * Memory order: SEQ words are only ever read and written with Atomics, values with plain
+ * accesses. A put's value write happens before the get's read of it (the get's SEQ load reads
+ * the put's publishing store), and a get's value read happens before the next lap's put
+ * writes the slot (that put's SEQ load reads the get's freeing store), so value accesses never
+ * race. TAIL and HEAD are read plainly only where a CAS or a later atomic read checks them.
+ *
+ * Memory: positions only move forward, so a ring in steady use touches every slot once per
+ * lap; its memory is all committed soon after it is first used. Size rings for what they
+ * must hold (channel.ts, queue.ts).
  */
 
 /** Positions advance by STEP, leaving bit 0 of TAIL for FROZEN. */
@@ -114,16 +124,18 @@ export class NumberRing {
   tryPut(value: number, limit: number): number {
     const words = this.#words;
     const bounded = limit < this.slots;
-    // Plain reads (an Atomics.load costs a call): the CAS below checks TAIL, and a SEQ that
-    // says "free" was written by the get that finished with the slot (SEQ only moves forward);
-    // a stale "not free" only sends us the slow way. Retries reread TAIL atomically, which
-    // also keeps the compiler from reusing the plain reads.
+    // Plain: the CAS below checks TAIL (a stale one fails it). Retries reread it atomically.
     let tail = words[this.#tail];
     for (;;) {
       if (tail & FROZEN) return RING_FROZEN;
       const slot = this.#slot(tail);
       const first = this.#first(tail);
-      const d = (words[slot] + first - tail) | 0;
+      // Atomic, as the get side's SEQ read: seeing "free" must synchronise with the freeing
+      // store of the get that finished with the slot, so that its plain read of the value
+      // happens before our plain write of the next lap's value. (A plain read that sees the
+      // store does not synchronise with it in the JS memory model: those two accesses would
+      // race, whatever the CAS on TAIL between them.)
+      const d = (Atomics.load(words, slot) + first - tail) | 0;
       if (d === 0) {
         // Plain first: a stale HEAD is an older, smaller one, so it can only say "full"
         // wrongly, and that is checked again. (HEAD past our `tail` means TAIL moved: the CAS
@@ -131,8 +143,9 @@ export class NumberRing {
         if (bounded && ((tail - words[this.#head]) | 0) >= limit * STEP) {
           if (((tail - Atomics.load(words, this.#head)) | 0) >= limit * STEP) return RING_FULL;
         }
-        // The claim: only one put moves TAIL from `tail`, and none while FROZEN is set. Being
-        // sequentially consistent, it also orders our write below after the SEQ read above.
+        // The claim: only one put moves TAIL from `tail`, and none while FROZEN is set. Our
+        // write below comes after the SEQ load above in program order, hence after the get's
+        // read of the slot's previous value.
         const seen = Atomics.compareExchange(words, this.#tail, tail, tail + STEP);
         if (seen === tail) {
           this.#values[this.#value0 + ((slot - this.#seq0) >> 1)] = value;
@@ -155,11 +168,13 @@ export class NumberRing {
   tryGet(): number {
     const words = this.#words;
     for (;;) {
-      // Plain: the CAS below checks HEAD.
+      // Plain: the CAS below checks HEAD. (After a retry it cannot be the HEAD we read before:
+      // the SEQ load that sent us round saw a store made after the CAS that moved HEAD.)
       const head = words[this.#head];
       const slot = this.#slot(head);
       const first = this.#first(head);
-      // Atomic: this load synchronises with the put's publishing store, so the value is there.
+      // Atomic: this load synchronises with the put's publishing store, so the put's plain
+      // write of the value happens before our plain read of it.
       const d = (Atomics.load(words, slot) + first - (head + 1)) | 0;
       if (d === 0) {
         if (Atomics.compareExchange(words, this.#head, head, head + STEP) === head) {

@@ -93,30 +93,53 @@ console.log(q.get(), wrong, q.empty());
   });
 
   it('shutdown(immediate) while consumers wait and producers stream numbers: every item is got or dropped once', async () => {
-    const out = await lines(`import { Thread, Queue, ShutDown } from 'interleave';
-function produce(q: Queue<number>, counts: Int32Array, slot: number) {
-  try { for (let i = 0; ; i++) { q.put(i); Atomics.add(counts, slot, 1); } } catch (error) { if (!(error instanceof ShutDown)) throw error; }
+    const out = await lines(`import { Thread, Queue, ShutDown, UsageError } from 'interleave';
+// Producer p puts p * N + i for i = 0, 1, … (the ring overflows into the store when it runs
+// ahead) and counts the puts that succeeded; consumers mark each item they get in \`seen\`.
+const N = 1 << 20;
+function produce(q: Queue<number>, counts: Int32Array, p: number, N: number) {
+  try { for (let i = 0; i < N; i++) { q.put(p * N + i); Atomics.add(counts, p, 1); } } catch (error) { if (!(error instanceof ShutDown)) throw error; }
 }
-function consume(q: Queue<number>, counts: Int32Array, slot: number) {
-  try { for (;;) { q.get(); q.taskDone(); Atomics.add(counts, slot, 1); } } catch (error) { if (!(error instanceof ShutDown)) throw error; }
+function consume(q: Queue<number>, counts: Int32Array, seen: Uint8Array) {
+  try { for (;;) { const code = q.get(); Atomics.add(seen, code, 1); Atomics.add(counts, 2, 1); } } catch (error) { if (!(error instanceof ShutDown)) throw error; }
 }
 const q = new Queue<number>();
+// counts: puts of producer 0, of producer 1, gets, and a word nobody changes (to sleep on).
 const counts = new Int32Array(new SharedArrayBuffer(16));
+const seen = new Uint8Array(new SharedArrayBuffer(2 * N));
 const threads = [
-  new Thread({ target: consume, args: [q, counts, 2] }),
-  new Thread({ target: consume, args: [q, counts, 3] }),
-  new Thread({ target: produce, args: [q, counts, 0] }),
-  new Thread({ target: produce, args: [q, counts, 1] }),
+  new Thread({ target: consume, args: [q, counts, seen] }),
+  new Thread({ target: consume, args: [q, counts, seen] }),
+  new Thread({ target: produce, args: [q, counts, 0, N] }),
+  new Thread({ target: produce, args: [q, counts, 1, N] }),
 ];
 for (const t of threads) t.start();
-while (counts[2] + counts[3] < 20000) Atomics.wait(counts, 0, -1, 1);
-q.shutdown(true);
+while (counts[2] < 20000) Atomics.wait(counts, 3, 0, 1);
+// Queue.shutdown(true) returns nothing (as Python); its channel says how many it dropped.
+const dropped = (q as unknown as { channel: { shutdown(immediate: boolean): number } }).channel.shutdown(true);
 for (const t of threads) t.join();
+const puts = counts[0] + counts[1];
+const gets = counts[2];
+let duplicates = 0, invented = 0, distinct = 0;
+for (let code = 0; code < 2 * N; code++) {
+  if (seen[code] > 1) duplicates++;
+  if (seen[code] > 0) { distinct++; if (code % N >= counts[Math.floor(code / N)]) invented++; }
+}
+console.log('got or dropped', puts === gets + dropped, 'duplicates', duplicates, 'invented', invented, 'distinct', distinct === gets);
+// Nobody called taskDone: the items got are unfinished, the dropped ones counted done.
+let accepted = 0;
+try { for (;;) { q.taskDone(); accepted++; } } catch (error) { if (!(error instanceof UsageError)) throw error; }
+console.log('taskDone accepted', accepted === gets);
 // Nothing is left, nothing is unfinished, and join returns at once.
 q.join();
 console.log(q.qsize(), q.empty());
 try { q.get({ block: false }); } catch (error) { console.log((error as Error).name); }
 `);
-    expect(out).toEqual(['0 true', 'ShutDown']);
+    expect(out).toEqual([
+      'got or dropped true duplicates 0 invented 0 distinct true',
+      'taskDone accepted true',
+      '0 true',
+      'ShutDown',
+    ]);
   });
 });

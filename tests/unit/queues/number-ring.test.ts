@@ -143,6 +143,38 @@ describe('channel with a tiny ring', () => {
     expect(c.failure).toBe('shut');
   });
 
+  it('an immediate shutdown counts dropped items done only while any is unfinished (Python 3.13)', () => {
+    // put; taskDone (before any get, as Python allows); shutdown(true) drops the item, which
+    // was already marked done: in the ring lane and in the store lane.
+    for (const item of [1, { one: 1 }]) {
+      const c = channel(4);
+      expect(c.put(item, 0)).toBe(true);
+      expect(c.taskDone()).toBe(true);
+      expect(c.shutdown(true)).toBe(1);
+      expect(c.unfinished()).toBe(0);
+      expect(c.taskDone()).toBe(false);
+      c.join();
+    }
+    // Both lanes: 6 items (ring and store), 2 marked done, 1 got: the 5 dropped count 4 done.
+    const c = channel(4);
+    for (let i = 0; i < 6; i++) c.put(i === 4 ? { i } : i, 0);
+    expect(c.taskDone()).toBe(true);
+    expect(c.taskDone()).toBe(true);
+    expect(c.get(0)).toBe(0);
+    expect(c.shutdown(true)).toBe(5);
+    expect(c.unfinished()).toBe(0);
+    expect(c.taskDone()).toBe(false);
+    // One got, not yet marked done: exactly one taskDone is left.
+    const d = channel(4);
+    for (let i = 0; i < 3; i++) d.put(i, 0);
+    expect(d.get(0)).toBe(0);
+    expect(d.shutdown(true)).toBe(2);
+    expect(d.unfinished()).toBe(1);
+    expect(d.taskDone()).toBe(true);
+    expect(d.taskDone()).toBe(false);
+    d.join();
+  });
+
   it('after a plain shutdown gives what it holds, in order, then fails', () => {
     const c = channel(4);
     for (let i = 0; i < 7; i++) c.put(i === 2 ? 'two' : i, 0);
