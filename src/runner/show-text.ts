@@ -2,7 +2,7 @@
  * Drawings (show.*) as plain text, for the command-line runner: aligned tables, bars of block
  * characters, edge lists, and sparklines. Pure; the lines come back without thread labels.
  */
-import { formatChartNumber, type BarsData, type GraphData, type LineData, type ShowData, type TableData } from '../runtime/internal/show-data.ts';
+import { chartFraction, formatChartNumber, type BarsData, type GraphData, type LineData, type ShowData, type TableData } from '../runtime/internal/show-data.ts';
 
 /** Width of the longest bar, in character cells. */
 export const BAR_WIDTH = 40;
@@ -82,10 +82,13 @@ export function sparkline(values: number[], min: number, max: number): string {
   for (let c = 0; c < cells; c++) {
     const start = Math.floor((c * values.length) / cells);
     const stop = Math.floor(((c + 1) * values.length) / cells);
-    let sum = 0;
-    for (let i = start; i < stop; i++) sum += values[i];
-    const level = max > min ? Math.round(((sum / (stop - start) - min) / (max - min)) * (SPARKS.length - 1)) : 0;
-    text += SPARKS[level];
+    // The mean, summed as v / n: a sum of values near 1e308 would overflow to Infinity.
+    const n = stop - start;
+    let mean = 0;
+    for (let i = start; i < stop; i++) mean += values[i] / n;
+    const level = Math.round(chartFraction(mean, min, max) * (SPARKS.length - 1));
+    // No range (min = max), or a mean just outside it by rounding: the nearest level.
+    text += SPARKS[Number.isNaN(level) ? 0 : Math.min(SPARKS.length - 1, Math.max(0, level))];
   }
   return text;
 }

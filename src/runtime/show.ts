@@ -50,7 +50,8 @@ export interface Show {
    *
    * Caps: the first 100 rows and 12 columns, 100 characters a cell, 60 a heading; the table
    * says what it left out.
-   * @throws TypeError when `rows` is not an array, or a row is neither a plain object nor an array.
+   * @throws TypeError when `rows` is not an array, or a row is neither a plain object nor an array
+   *   (a hole of a sparse array included), naming its index.
    * @example show.table([{ thread: 'a', items: 3 }, { thread: 'b', items: 5 }], { title: 'Work done' });
    */
   table(rows: TableRows, options?: TableOptions): void;
@@ -87,7 +88,8 @@ export interface Show {
    * Caps: 8 series and 1,000 points in all; a longer series is downsampled (each stretch keeps
    * its lowest and highest point, so peaks survive), and the chart says so. A million points
    * are fine: the work is done in the calling thread, never on the page.
-   * @throws TypeError for a value that is NaN, infinite or not a number (naming its index and series).
+   * @throws TypeError for a value that is NaN, infinite or not a number, or a hole of a sparse array
+   *   (naming its index and series).
    * @example show.line([3, 5, 4, 8], { title: 'Queue length', x: 'step', y: 'items' });
    */
   line(series: LineInput, options?: LineOptions): void;

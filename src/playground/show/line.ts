@@ -4,12 +4,9 @@
  */
 import { formatChartNumber, type LineData } from '../../runtime/internal/show-data.ts';
 import { asText, figure, html, svg, svgText } from './dom.ts';
+import { HEIGHT, lineScale, PLOT, WIDTH } from './line-scale.ts';
 import './show.css';
 
-/** The chart's drawing box (it scales with the page; the text scales with it). */
-const WIDTH = 420;
-const HEIGHT = 220;
-const PLOT = { left: 60, right: 14, top: 12, bottom: 40 };
 /** Series colours (show.css defines them for both themes). */
 const COLOURS = 8;
 
@@ -17,23 +14,23 @@ const COLOURS = 8;
 export function renderLine(data: LineData): HTMLElement {
   const points = data.series.flatMap((series) => series.points);
   if (points.length === 0) return figure('line', data.title, 'Line chart', [html('p', 'show-empty', 'No points.')], data.notes);
-  const [minX, maxX] = padded(points.map((point) => point[0]));
-  const [minY, maxY] = padded(points.map((point) => point[1]));
+  const scale = lineScale(points);
+  const { x: sx, y: sy } = scale;
   const plotWidth = WIDTH - PLOT.left - PLOT.right;
   const plotHeight = HEIGHT - PLOT.top - PLOT.bottom;
-  const sx = (x: number) => round(PLOT.left + ((x - minX) / (maxX - minX)) * plotWidth);
-  const sy = (y: number) => round(PLOT.top + (1 - (y - minY) / (maxY - minY)) * plotHeight);
 
   const picture = svg('svg', { class: 'show-line-svg', viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img' });
   picture.setAttribute('aria-label', summary(data));
   const axes = svg('g', { class: 'show-axes' });
-  for (const y of [minY, (minY + maxY) / 2, maxY]) {
+  for (const y of scale.yTicks) {
     axes.append(
       svg('line', { x1: PLOT.left, x2: WIDTH - PLOT.right, y1: sy(y), y2: sy(y), class: 'show-grid' }),
       svgText(formatChartNumber(y), { x: PLOT.left - 6, y: sy(y), 'text-anchor': 'end', 'dominant-baseline': 'central', class: 'show-tick' }),
     );
   }
-  for (const [x, anchor] of [[minX, 'start'], [maxX, 'end']] as const) {
+  const [firstX, lastX] = [scale.xTicks[0], scale.xTicks[scale.xTicks.length - 1]];
+  const xTicks = scale.xTicks.length > 1 ? ([[firstX, 'start'], [lastX, 'end']] as const) : ([[firstX, 'middle']] as const);
+  for (const [x, anchor] of xTicks) {
     axes.append(svgText(formatChartNumber(x), { x: sx(x), y: HEIGHT - PLOT.bottom + 16, 'text-anchor': anchor, class: 'show-tick' }));
   }
   if (data.x) axes.append(svgText(data.x, { x: PLOT.left + plotWidth / 2, y: HEIGHT - 6, 'text-anchor': 'middle', class: 'show-axis-name' }));
@@ -62,22 +59,6 @@ export function renderLine(data: LineData): HTMLElement {
   }
   body.push(asText(data));
   return figure('line', data.title, 'Line chart', body, data.notes);
-}
-
-/** min … max of `values`, widened when they are all equal (a flat line sits mid-chart). */
-function padded(values: number[]): [number, number] {
-  let low = Infinity;
-  let high = -Infinity;
-  for (const value of values) {
-    low = Math.min(low, value);
-    high = Math.max(high, value);
-  }
-  if (low === high) return [low - (Math.abs(low) || 1), high + (Math.abs(high) || 1)];
-  return [low, high];
-}
-
-function round(n: number): number {
-  return Math.round(n * 10) / 10;
 }
 
 /** One sentence per series for assistive technology: its range and last value. */

@@ -112,6 +112,15 @@ const isList = (value: unknown, max: number): value is unknown[] => Array.isArra
 const optional = (value: unknown, test: (value: unknown) => boolean): boolean => value === undefined || test(value);
 
 /**
+ * Whether every element of `list` passes `test`. Unlike `list.every`, which skips them, a hole
+ * (`[1, , 3]`: a worker's sparse array) fails.
+ */
+function all(list: readonly unknown[], test: (value: unknown) => boolean): boolean {
+  for (let i = 0; i < list.length; i++) if (!(i in list) || !test(list[i])) return false;
+  return true;
+}
+
+/**
  * True when `value` is well-formed, capped drawing data the page may render: the right shape
  * for its kind, every string within its cap, every number finite, every count within its cap.
  * Anything else (data from a misbehaving worker) is rejected whole.
@@ -119,12 +128,12 @@ const optional = (value: unknown, test: (value: unknown) => boolean): boolean =>
 export function isShowData(value: unknown): value is ShowData {
   if (!isObject(value)) return false;
   if (!optional(value.title, (title) => isText(title, MAX_TITLE))) return false;
-  if (!optional(value.notes, (notes) => isList(notes, MAX_NOTES) && notes.every((note) => isText(note, MAX_NOTE)))) return false;
+  if (!optional(value.notes, (notes) => isList(notes, MAX_NOTES) && all(notes, (note) => isText(note, MAX_NOTE)))) return false;
   switch (value.kind) {
     case 'table':
       return isTable(value);
     case 'bars':
-      return isList(value.bars, MAX_BARS) && value.bars.every((bar) => isObject(bar) && isText(bar.label, MAX_LABEL) && isFinite(bar.value) && bar.value >= 0);
+      return isList(value.bars, MAX_BARS) && all(value.bars, (bar) => isObject(bar) && isText(bar.label, MAX_LABEL) && isFinite(bar.value) && bar.value >= 0);
     case 'graph':
       return isGraph(value);
     case 'line':
@@ -136,17 +145,18 @@ export function isShowData(value: unknown): value is ShowData {
 
 function isTable(value: Fields): boolean {
   const { columns, rows } = value;
-  if (!isList(columns, MAX_COLUMNS) || !columns.every((column) => isText(column, MAX_LABEL))) return false;
+  if (!isList(columns, MAX_COLUMNS) || !all(columns, (column) => isText(column, MAX_LABEL))) return false;
   const isCell = (cell: unknown) => cell === null || isFinite(cell) || isText(cell, MAX_CELL);
-  return isList(rows, MAX_ROWS) && rows.every((row) => Array.isArray(row) && row.length === columns.length && row.every(isCell));
+  return isList(rows, MAX_ROWS) && all(rows, (row) => Array.isArray(row) && row.length === columns.length && all(row, isCell));
 }
 
 function isGraph(value: Fields): boolean {
   const { nodes, edges } = value;
-  if (!isList(nodes, MAX_NODES) || !nodes.every((node) => isText(node, MAX_LABEL))) return false;
+  if (!isList(nodes, MAX_NODES) || !all(nodes, (node) => isText(node, MAX_LABEL))) return false;
   return (
     isList(edges, MAX_EDGES) &&
-    edges.every(
+    all(
+      edges,
       (edge) =>
         isObject(edge) &&
         isIndex(edge.from, nodes.length) &&
@@ -161,11 +171,13 @@ function isLine(value: Fields): boolean {
   if (!optional(value.x, (x) => isText(x, MAX_LABEL)) || !optional(value.y, (y) => isText(y, MAX_LABEL))) return false;
   if (!isList(series, MAX_SERIES)) return false;
   let points = 0;
-  for (const line of series) {
+  for (let i = 0; i < series.length; i++) {
+    if (!(i in series)) return false;
+    const line = series[i];
     if (!isObject(line) || !isText(line.name, MAX_LABEL) || !Array.isArray(line.points)) return false;
     points += line.points.length;
     if (points > MAX_POINTS) return false;
-    if (!line.points.every((point) => Array.isArray(point) && point.length === 2 && isFinite(point[0]) && isFinite(point[1]))) return false;
+    if (!all(line.points, (point) => Array.isArray(point) && point.length === 2 && all(point, isFinite))) return false;
   }
   return true;
 }
@@ -179,4 +191,16 @@ const CHART_DIGITS = 4;
  */
 export function formatChartNumber(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(CHART_DIGITS)));
+}
+
+/**
+ * Where `value` lies between `low` and `high` (low < high), from 0 to 1, without overflowing:
+ * finite values near ±1.8e308 have a range (high − low) past the largest number, so the halves
+ * are subtracted instead. NaN when low ≥ high (no range), so callers choose what a flat range is.
+ */
+export function chartFraction(value: number, low: number, high: number): number {
+  if (!(high > low)) return NaN;
+  const span = high - low;
+  if (Number.isFinite(span)) return (value - low) / span;
+  return (value / 2 - low / 2) / (high / 2 - low / 2);
 }

@@ -189,6 +189,14 @@ function describe(value: unknown): string {
   }
 }
 
+/**
+ * What `list[i]` is, for error messages: like {@link describe}, but a hole of a sparse array
+ * (`[1, , 3]`, `new Array(5)`) says so, for it reads as undefined but was never written.
+ */
+function describeAt(list: readonly unknown[], i: number): string {
+  return i in list ? describe(list[i]) : 'an empty slot (a hole in the array)';
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
@@ -221,26 +229,27 @@ export function prepareTable(rows: unknown, rawOptions?: unknown): DrawingBuilde
   if (!Array.isArray(rows)) {
     throw new TypeError(`${method}: expected an array of rows (objects or arrays); got ${describe(rows)}.`);
   }
-  const given = options.columns;
-  if (given !== undefined && (!Array.isArray(given) || !given.every((column) => typeof column === 'string'))) {
+  const given: unknown = options.columns;
+  if (given !== undefined && !Array.isArray(given)) {
     throw new TypeError(`${method}: columns must be an array of strings; got ${describe(given)}.`);
   }
-  // Only the rows that can be shown are looked at: a million rows cost nothing more than 100.
-  const shown = rows.slice(0, MAX_ROWS);
-  shown.forEach((row, i) => {
-    if (!Array.isArray(row) && !isPlainObject(row)) {
-      throw new TypeError(`${method}: row ${i} is ${describe(row)}; each row must be a plain object ({ name: value }) or an array of cells.`);
-    }
-  });
-  const objectRows = shown as Record<string, unknown>[];
-  let keys: string[];
+  // Loops by index, here and below: forEach and every skip the holes of a sparse array.
   if (given) {
-    keys = [...given];
-  } else {
-    const seen = new Set<string>();
-    for (const row of objectRows) for (const key of Object.keys(row)) seen.add(key);
-    keys = [...seen];
+    for (let i = 0; i < given.length; i++) {
+      if (typeof given[i] !== 'string') throw new TypeError(`${method}: column ${i} is ${describeAt(given, i)}; columns must be strings.`);
+    }
   }
+  // Only the rows that can be shown are looked at (a million rows cost nothing more than 100),
+  // and only as many of their columns as can be shown are kept (see tableColumns).
+  const shown: (Record<string, unknown> | unknown[])[] = [];
+  for (let i = 0; i < Math.min(rows.length, MAX_ROWS); i++) {
+    const row: unknown = rows[i];
+    if (!(i in rows) || (!Array.isArray(row) && !isPlainObject(row))) {
+      throw new TypeError(`${method}: row ${i} is ${describeAt(rows, i)}; each row must be a plain object ({ name: value }) or an array of cells.`);
+    }
+    shown.push(row);
+  }
+  const { keys, total } = given ? { keys: [...given] as string[], total: given.length } : tableColumns(shown);
   return (shrink) => {
     const notes = new Notes();
     const rowCap = scaled(MAX_ROWS, shrink);
@@ -252,12 +261,48 @@ export function prepareTable(rows: unknown, rawOptions?: unknown): DrawingBuilde
       kind: 'table',
       ...title(options),
       columns: columns.map((column) => notes.label(column)),
-      rows: objectRows.slice(0, rowCap).map(cells),
+      rows: shown.slice(0, rowCap).map(cells),
     };
     if (rows.length > rowCap) notes.add(`showing the first ${count(rowCap)} of ${count(rows.length)} rows`);
-    if (keys.length > columnCount) notes.add(`showing the first ${count(columnCount)} of ${count(keys.length)} columns`);
+    if (total > columnCount) notes.add(`showing the first ${count(columnCount)} of ${count(total)} columns`);
     return Object.assign(data, notes.finish(shrink));
   };
+}
+
+/**
+ * The columns of rows without `columns`: the first MAX_COLUMNS keys in the order they first
+ * appear (an array row's are 0, 1, …), and how many distinct keys there are in all, for the
+ * note. An array row is measured by its length, never by its keys, so rows of a million cells
+ * make no million key strings; an object row's keys are its own, already there.
+ */
+function tableColumns(rows: readonly (Record<string, unknown> | unknown[])[]): { keys: string[]; total: number } {
+  const keys = new Set<string>();
+  /** Object keys met once `keys` was full. */
+  const more = new Set<string>();
+  /** The longest array row: its indices 0 … width − 1 are columns. */
+  let width = 0;
+  for (const row of rows) {
+    if (Array.isArray(row)) {
+      width = Math.max(width, row.length);
+      for (let i = 0; i < row.length && keys.size < MAX_COLUMNS; i++) keys.add(String(i));
+    } else {
+      for (const key of Object.keys(row)) {
+        if (keys.has(key)) continue;
+        if (keys.size < MAX_COLUMNS) keys.add(key);
+        else more.add(key);
+      }
+    }
+  }
+  // The indices 0 … width − 1 are columns too; those already among the keys count once.
+  let indicesSeen = 0;
+  for (const key of [...keys, ...more]) if (isIndexBelow(key, width)) indicesSeen++;
+  return { keys: [...keys], total: keys.size + more.size + width - indicesSeen };
+}
+
+/** Whether `key` is an array index (as Object.keys writes it: "0", "12", never "01") below `width`. */
+function isIndexBelow(key: string, width: number): boolean {
+  const n = Number(key);
+  return Number.isInteger(n) && n >= 0 && n < width && String(n) === key;
 }
 
 /** A cell: finite numbers stay numbers; anything else becomes one line of text, as console.log prints it. */
@@ -279,22 +324,26 @@ export function prepareBars(values: unknown, rawOptions?: unknown): DrawingBuild
   let entries: [unknown, unknown][];
   if (values instanceof Map) entries = [...values.entries()];
   else if (Array.isArray(values)) {
-    entries = values.map((entry, i) => {
-      if (!Array.isArray(entry) || entry.length !== 2) {
-        throw new TypeError(`${method}: entry ${i} is ${describe(entry)}, not a [label, value] pair.`);
+    entries = [];
+    for (let i = 0; i < values.length; i++) {
+      const entry: unknown = values[i];
+      if (!(i in values) || !Array.isArray(entry) || entry.length !== 2) {
+        throw new TypeError(`${method}: entry ${i} is ${describeAt(values, i)}, not a [label, value] pair.`);
       }
-      return [entry[0], entry[1]];
-    });
+      entries.push([entry[0], entry[1]]);
+    }
   } else if (isPlainObject(values)) entries = Object.entries(values);
   else {
     throw new TypeError(`${method}: expected { label: value }, a Map, or [label, value] pairs; got ${describe(values)}.`);
   }
   const labelOf = (label: unknown) => (typeof label === 'string' ? label : inspect(label, 0));
   for (const [label, value] of entries) {
-    const where = `the value of ${cut(JSON.stringify(labelOf(label)), MAX_LABEL)}`;
-    if (typeof value !== 'number') throw new TypeError(`${method}: ${where} is ${describe(value)}; every value must be a number.`);
-    if (!Number.isFinite(value)) throw new TypeError(`${method}: ${where} is ${value}; every value must be a finite number.`);
-    if (value < 0) throw new TypeError(`${method}: ${where} is ${value}; bars start at 0, so values must be 0 or more.`);
+    if (typeof value === 'number' && value >= 0 && value < Infinity) continue;
+    // Only a wrong value is worth printing its label for.
+    const where = `${method}: the value of ${cut(JSON.stringify(labelOf(label)), MAX_LABEL)} is`;
+    if (typeof value !== 'number') throw new TypeError(`${where} ${describe(value)}; every value must be a number.`);
+    if (!Number.isFinite(value)) throw new TypeError(`${where} ${value}; every value must be a finite number.`);
+    throw new TypeError(`${where} ${value}; bars start at 0, so values must be 0 or more.`);
   }
   return (shrink) => {
     const notes = new Notes();
@@ -333,13 +382,15 @@ export function prepareGraph(graph: unknown, rawOptions?: unknown): DrawingBuild
   /** Node ids → their index; labels by index. */
   const index = new Map<string, number>();
   const labels: string[] = [];
-  rawNodes?.forEach((node: unknown, i) => {
+  for (let i = 0; rawNodes && i < rawNodes.length; i++) {
+    const node: unknown = rawNodes[i];
+    if (!(i in rawNodes)) throw new TypeError(`${method}: node ${i} is ${describeAt(rawNodes, i)}; each node is an id or { id, label }.`);
     const isNode = typeof node === 'object' && node !== null && !Array.isArray(node);
     const id = idText(isNode ? (node as { id?: unknown }).id : node, isNode ? `node ${i}'s id` : `node ${i}`);
     if (index.has(id)) throw new TypeError(`${method}: node ${i} repeats the id ${JSON.stringify(id)}; ids must be unique.`);
     index.set(id, labels.length);
     labels.push((isNode && labelText((node as { label?: unknown }).label, `node ${i}'s label`)) || id);
-  });
+  }
   const end = (id: string, i: number): number => {
     let at = index.get(id);
     if (at === undefined) {
@@ -352,16 +403,18 @@ export function prepareGraph(graph: unknown, rawOptions?: unknown): DrawingBuild
     }
     return at;
   };
-  const edges = rawEdges.map((edge: unknown, i): GraphEdge => {
-    if (typeof edge !== 'object' || edge === null || Array.isArray(edge)) {
-      throw new TypeError(`${method}: edge ${i} is ${describe(edge)}; each edge is { from, to, label? }.`);
+  const edges: GraphEdge[] = [];
+  for (let i = 0; i < rawEdges.length; i++) {
+    const edge: unknown = rawEdges[i];
+    if (!(i in rawEdges) || typeof edge !== 'object' || edge === null || Array.isArray(edge)) {
+      throw new TypeError(`${method}: edge ${i} is ${describeAt(rawEdges, i)}; each edge is { from, to, label? }.`);
     }
     const { from, to, label } = edge as { from?: unknown; to?: unknown; label?: unknown };
     const result: GraphEdge = { from: end(idText(from, `edge ${i}'s from`), i), to: end(idText(to, `edge ${i}'s to`), i) };
     const text = labelText(label, `edge ${i}'s label`);
     if (text !== undefined) result.label = text;
-    return result;
-  });
+    edges.push(result);
+  }
 
   return (shrink) => {
     const notes = new Notes();
@@ -427,10 +480,13 @@ function describeSeries(method: string, input: unknown): Series[] {
     throw new TypeError(`${method}: expected numbers, [x, y] pairs, or series ({ name, points }); got ${describe(input)}.`);
   }
   if (input.length > 0 && isNamed(input[0])) {
-    return input.map((series, i) => {
-      if (!isNamed(series)) throw new TypeError(`${method}: series ${i} is ${describe(series)}; each series is { name, points }.`);
-      return namedSeries(method, series, i, input.length === 1);
-    });
+    const series: Series[] = [];
+    for (let i = 0; i < input.length; i++) {
+      const one: unknown = input[i];
+      if (!(i in input) || !isNamed(one)) throw new TypeError(`${method}: series ${i} is ${describeAt(input, i)}; each series is { name, points }.`);
+      series.push(namedSeries(method, one, i, input.length === 1));
+    }
+    return series;
   }
   return [pointSeries(method, input, '', '')];
 }
@@ -453,17 +509,20 @@ function pointSeries(method: string, points: unknown, name: string, where: strin
   if (!Array.isArray(points)) {
     throw new TypeError(`${method}: the points${where} must be an array of numbers or of [x, y] pairs; got ${describe(points)}.`);
   }
+  // By index: forEach would skip the holes of a sparse array, which JSON then writes as null.
   if (points.length === 0 || !Array.isArray(points[0])) {
-    points.forEach((y: unknown, i) => {
-      if (typeof y !== 'number') throw new TypeError(`${method}: value ${i}${where} is ${describe(y)}, not a number.`);
+    for (let i = 0; i < points.length; i++) {
+      const y: unknown = points[i];
+      if (typeof y !== 'number') throw new TypeError(`${method}: value ${i}${where} is ${describeAt(points, i)}, not a number.`);
       if (!Number.isFinite(y)) throw new TypeError(`${method}: value ${i}${where} is ${y}; every value must be a finite number.`);
-    });
+    }
     return { name, xs: null, ys: points as number[] };
   }
   const xs = new Float64Array(points.length);
   const ys = new Float64Array(points.length);
-  points.forEach((point: unknown, i) => {
-    if (!Array.isArray(point) || point.length !== 2) throw new TypeError(`${method}: point ${i}${where} is ${describe(point)}, not an [x, y] pair.`);
+  for (let i = 0; i < points.length; i++) {
+    const point: unknown = points[i];
+    if (!Array.isArray(point) || point.length !== 2) throw new TypeError(`${method}: point ${i}${where} is ${describeAt(points, i)}, not an [x, y] pair.`);
     for (const [axis, value] of [['x', point[0]], ['y', point[1]]] as const) {
       if (typeof value !== 'number' || !Number.isFinite(value)) {
         throw new TypeError(`${method}: point ${i}${where} has ${axis} = ${typeof value === 'number' ? value : describe(value)}; every value must be a finite number.`);
@@ -471,7 +530,7 @@ function pointSeries(method: string, points: unknown, name: string, where: strin
     }
     xs[i] = point[0];
     ys[i] = point[1];
-  });
+  }
   return { name, xs, ys };
 }
 

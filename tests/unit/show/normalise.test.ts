@@ -240,3 +240,89 @@ describe('isShowData (the page trusts nothing from a worker)', () => {
     for (const data of bad) expect(isShowData(data), JSON.stringify(data)?.slice(0, 80)).toBe(false);
   });
 });
+
+describe("sparse arrays (holes are the snippet's error, named at the call, never sent)", () => {
+  it('show.line: a hole among values, pairs or series is reported with its index', () => {
+    expect(() => prepareLine([1, , 3])).toThrow(new TypeError('show.line: value 1 is an empty slot (a hole in the array), not a number.'));
+    expect(() => prepareLine(new Array(5))).toThrow(/value 0 is an empty slot \(a hole in the array\), not a number/);
+    expect(() => prepareLine([[0, 1], , [2, 3]])).toThrow(/point 1 is an empty slot \(a hole in the array\), not an \[x, y\] pair/);
+    expect(() => prepareLine([{ name: 'a', points: [1] }, , { name: 'b', points: [2] }] as never)).toThrow(/series 1 is an empty slot \(a hole in the array\)/);
+    expect(() => prepareLine({ name: 'lat', points: [1, , 3] })).toThrow(/value 1 of series "lat" is an empty slot/);
+  });
+
+  it('show.table: a hole among the rows or the columns is reported with its index', () => {
+    expect(() => prepareTable([{ a: 1 }, , { a: 2 }], { columns: ['a'] })).toThrow(
+      new TypeError('show.table: row 1 is an empty slot (a hole in the array); each row must be a plain object ({ name: value }) or an array of cells.'),
+    );
+    expect(() => prepareTable([, { a: 1 }])).toThrow(/row 0 is an empty slot/);
+    expect(() => prepareTable([{ a: 1 }], { columns: [, 'a'] as never })).toThrow(/column 0 is an empty slot \(a hole in the array\); columns must be strings/);
+    // A hole inside an array row is an empty cell, like undefined.
+    expect(sent<TableData>(prepareTable([[1, , 3]], { columns: ['a', 'b', 'c'] })).rows).toEqual([[1, null, 3]]);
+  });
+
+  it('show.bars and show.graph: a hole among the entries, nodes or edges is reported with its index', () => {
+    expect(() => prepareBars([, ['a', 1]] as never)).toThrow(new TypeError('show.bars: entry 0 is an empty slot (a hole in the array), not a [label, value] pair.'));
+    expect(() => prepareGraph({ nodes: ['a', , 'b'] } as never)).toThrow(/node 1 is an empty slot \(a hole in the array\)/);
+    expect(() => prepareGraph({ edges: [{ from: 'a', to: 'b' }, , { from: 'b', to: 'a' }] } as never)).toThrow(/edge 1 is an empty slot \(a hole in the array\)/);
+  });
+
+  it('isShowData rejects holes anywhere (every() would skip them)', () => {
+    const bad: unknown[] = [
+      { kind: 'line', series: [{ name: '', points: [[0, 1], , [2, 3]] }] },
+      { kind: 'line', series: [{ name: '', points: [[0, 1]] }, , { name: '', points: [] }] },
+      { kind: 'table', columns: ['a'], rows: [[1], , [2]] },
+      { kind: 'table', columns: ['a', 'b'], rows: [[1, ,]] },
+      { kind: 'table', columns: ['a', , 'c'], rows: [] },
+      { kind: 'bars', bars: [, { label: 'a', value: 1 }] },
+      { kind: 'graph', nodes: ['a', , 'b'], edges: [] },
+      { kind: 'graph', nodes: ['a'], edges: [, { from: 0, to: 0 }] },
+      { kind: 'bars', bars: [], notes: ['a', , 'b'] },
+    ];
+    for (const data of bad) expect(isShowData(data), JSON.stringify(data)).toBe(false);
+  });
+});
+
+describe('show.table without columns: wide rows cost no more than the columns shown', () => {
+  it('does not turn every index of a huge array row into a key, and still counts the columns', () => {
+    // A row of a million cells, a hundred times: Object.keys would make 10^8 key strings.
+    const wide = new Array<number>(1_000_000).fill(1);
+    const keys = Object.keys;
+    Object.keys = ((value: object) => {
+      if (Array.isArray(value) && value.length > 1000) throw new Error(`Object.keys of an array of ${value.length} cells`);
+      return keys(value);
+    }) as typeof Object.keys;
+    let table: TableData;
+    try {
+      table = sent<TableData>(prepareTable(Array.from({ length: 100 }, () => wide)));
+    } finally {
+      Object.keys = keys;
+    }
+    expect(table.columns).toEqual(Array.from({ length: MAX_COLUMNS }, (_, i) => String(i)));
+    expect(table.notes).toContain(`showing the first ${MAX_COLUMNS} of 1,000,000 columns`);
+  });
+
+  it('counts the columns of object and array rows together, each key once', () => {
+    const objectKeys = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i]));
+    // Keys k0…k19, then indices 0…29 of an array row, then k5 (seen) and "3" (an index, seen) and "x".
+    const table = sent<TableData>(prepareTable([objectKeys, new Array(30).fill(0), { k5: 1, 3: 2, x: 3 }]));
+    expect(table.columns).toEqual(Array.from({ length: MAX_COLUMNS }, (_, i) => `k${i}`));
+    expect(table.notes).toContain(`showing the first ${MAX_COLUMNS} of 51 columns`);
+    // Few columns: every one, in first-seen order, as before.
+    expect(sent<TableData>(prepareTable([['a', 1], { 0: 'b', z: 2 }])).columns).toEqual(['0', '1', 'z']);
+  });
+});
+
+describe('show.bars builds its error text only for a wrong value', () => {
+  it('does not print the labels of valid entries while checking them', () => {
+    let touched = 0;
+    const counting = new Proxy({}, {
+      get: (target, key, receiver) => (touched++, Reflect.get(target, key, receiver)),
+      getPrototypeOf: (target) => (touched++, Reflect.getPrototypeOf(target)),
+      ownKeys: (target) => (touched++, Reflect.ownKeys(target)),
+    });
+    const entries = new Map<unknown, number>(Array.from({ length: 1000 }, (_, i) => [i === 0 ? counting : `label ${i}`, i]));
+    prepareBars(entries);
+    expect(touched).toBe(0);
+    expect(() => prepareBars(new Map<unknown, number>([[counting, 1], ['bad', -1]]))).toThrow(/the value of "bad" is -1/);
+  });
+});

@@ -1,5 +1,6 @@
 // Drawings as the command-line runner prints them.
 import { describe, expect, it } from 'vitest';
+import { formatChartNumber } from '../../../src/runtime/internal/show-data.ts';
 import { barText, showText, sparkline } from '../../../src/runner/show-text.ts';
 
 describe('showText', () => {
@@ -52,5 +53,25 @@ describe('showText', () => {
     expect(showText({ kind: 'bars', bars: [] })).toEqual(['(no bars)']);
     expect(showText({ kind: 'line', series: [] })).toEqual(['(no points)']);
     expect(showText({ kind: 'graph', nodes: [], edges: [] })).toEqual(['(an empty graph)']);
+  });
+});
+
+describe('huge finite values', () => {
+  it('draws a sparkline of values near ±1e308 without overflowing (no "undefined" cells)', () => {
+    const big = Number.MAX_VALUE;
+    // 120 values averaged into 60 cells: the sum of two values near 1.8e308 would be Infinity.
+    expect(sparkline(Array.from({ length: 120 }, () => big), -big, big)).toBe('█'.repeat(60));
+    expect(sparkline(Array.from({ length: 120 }, () => -big), -big, big)).toBe('▁'.repeat(60));
+    expect(showText({ kind: 'line', series: [{ name: '', points: [[0, -big], [1, 0], [2, big]] }] })[0]).toMatch(/^▁[▄▅]█  min/);
+    expect(showText({ kind: 'line', series: [{ name: '', points: [[0, 1e308], [1, 1e308]] }] })[0]).toMatch(/^▁▁  min/);
+    for (let level = 0; level < 200; level++) expect(sparkline([level / 100 - 0.5], 0, 1)).toMatch(/^[▁▂▃▄▅▆▇█]$/);
+  });
+
+  it('draws bars of huge values in proportion', () => {
+    const big = Number.MAX_VALUE;
+    expect(showText({ kind: 'bars', bars: [{ label: 'a', value: big }, { label: 'b', value: big / 2 }] })).toEqual([
+      `a  ${'█'.repeat(40)} ${formatChartNumber(big)}`,
+      `b  ${'█'.repeat(20)} ${formatChartNumber(big / 2)}`,
+    ]);
   });
 });
