@@ -1,5 +1,7 @@
 // The timeline's part of `npm run bench:site` (bench/site.ts calls these): drawing a timeline of
-// 1k, 10k and 100k trace events, and what tracing costs a contended lock in the real runner.
+// 1k, 10k and 100k trace events, and what tracing costs a contended lock in the real runner:
+// flat out (the rings overflow, so most records take the cheap drop path) and paced (work between
+// the lock operations, so the rings keep up and most records are kept, each one paid in full).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -133,6 +135,31 @@ if (counter[0] !== 4 * ${n}) throw new Error('lost updates under the lock');
 console.log(JSON.stringify({ ms }));
 `;
 
+/**
+ * Four threads × `n` rounds of `work` steps of arithmetic, then one increment under one Lock.
+ * With 40,000 steps (about 40 µs) a thread writes about 50 records per ms, which its ring (1,024
+ * records, drained every 10 ms) keeps. The same arithmetic runs whether tracing is on or off.
+ */
+const pacedSnippet = (n: number, work: number) => `import { Lock, Thread } from 'interleave';
+function add(counter: Int32Array, lock: Lock, n: number) {
+  let x = 1;
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < ${work}; k++) x = (Math.imul(x, 1103515245) + 12345) | 0;
+    lock.acquire(); counter[0]++; lock.release();
+  }
+  return x;
+}
+const counter = new Int32Array(new SharedArrayBuffer(4));
+const lock = new Lock();
+const threads = [0, 1, 2, 3].map(() => new Thread({ target: add, args: [counter, lock, ${n}] }));
+const t = performance.now();
+for (const thread of threads) thread.start();
+for (const thread of threads) thread.join();
+const ms = performance.now() - t;
+if (counter[0] !== 4 * ${n}) throw new Error('lost updates under the lock');
+console.log(JSON.stringify({ ms }));
+`;
+
 /** One thread, `n` uncontended acquire + release pairs. */
 const uncontendedSnippet = (n: number) => `import { Lock } from 'interleave';
 const lock = new Lock();
@@ -175,7 +202,7 @@ export async function tracingCost(browser: Browser, origin: string, dist: string
     return runner.warm();
   }, origin + asset(dist, 'runner-worker', '.js'));
 
-  const measure = async (label: string, source: string, pairs: number) => {
+  const measure = async (label: string, source: string, pairs: number, unit = 'acquire+release') => {
     const program = compileProgram(source);
     await page.evaluate(([p]) => (window as any).__runOnce(p, true), [program] as const); // warm-up
     const on: number[] = [];
@@ -199,7 +226,7 @@ export async function tracingCost(browser: Browser, origin: string, dist: string
     const percent = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
     report(
       `tracing cost, ${label}: on vs off`,
-      `${median(on).toFixed(0)} vs ${median(off).toFixed(0)} ms (${perPair(median(on))} vs ${perPair(median(off))} per acquire+release) = ${percent(median(on) / median(off))}; ` +
+      `${median(on).toFixed(0)} vs ${median(off).toFixed(0)} ms (${perPair(median(on))} vs ${perPair(median(off))} per ${unit}) = ${percent(median(on) / median(off))}; ` +
         `per run (on/off pairs): ${ratios.map(percent).join(' ')}, median ${percent(median(ratios))}; ` +
         `${Math.round(kept / runs).toLocaleString('en')} records kept, ${Math.round(lost / runs).toLocaleString('en')} dropped per run`,
       '≤ 10% overhead',
@@ -208,6 +235,9 @@ export async function tracingCost(browser: Browser, origin: string, dist: string
   // Long enough (a few hundred ms) that thread start-up and scheduling noise matter little.
   const n = 1_000_000;
   await measure(`4 threads × ${n.toLocaleString('en')} increments under one Lock`, contendedSnippet(n), 4 * n);
+  const paced = 5_000;
+  const work = 40_000;
+  await measure(`paced: 4 threads × ${paced.toLocaleString('en')} × (${work.toLocaleString('en')} steps of work, then one increment under the Lock)`, pacedSnippet(paced, work), 4 * paced, 'round');
   const single = 8_000_000;
   await measure(`one thread, ${single.toLocaleString('en')} uncontended acquire+release`, uncontendedSnippet(single), single);
   await page.close();

@@ -334,6 +334,7 @@ class InterleavePlayground extends HTMLElement {
     const token = await this.#begin();
     if (token === null) return;
     this.#status.textContent = `Run 1 of ${count}…`;
+    this.#timeline.untraced('Run ×N keeps no timeline (it makes many runs). Press Run for the timeline of one run.');
     // Run ×N's code loads on its first use: a reader who never presses it never pays for it.
     let loaded;
     try {
@@ -347,6 +348,7 @@ class InterleavePlayground extends HTMLElement {
     const [{ runBatch, batchStatusText }, { HistogramView }, client] = loaded;
     const histogram = (this.#histogramView ??= new HistogramView(this.#part('.pg-histogram'), this.#example.title));
     const request = this.#request({});
+    let progressSaidAt = performance.now();
     const result = await runBatch({
       count,
       pattern: this.#example.outcome,
@@ -354,7 +356,11 @@ class InterleavePlayground extends HTMLElement {
       stopRun: () => client.stop(),
       onProgress: (outcomes) => {
         if (token !== this.#runToken) return;
-        if (outcomes.length < count) this.#status.textContent = `Run ${outcomes.length + 1} of ${count}…`;
+        // The status is a live region: a screen reader hears progress once a second, not per run.
+        if (outcomes.length < count && performance.now() - progressSaidAt >= PROGRESS_INTERVAL_MS) {
+          progressSaidAt = performance.now();
+          this.#status.textContent = `Run ${outcomes.length + 1} of ${count}…`;
+        }
         histogram.show(outcomes);
       },
       cancelled: () => this.#stopRequested || token !== this.#runToken,
@@ -403,6 +409,9 @@ class InterleavePlayground extends HTMLElement {
     }
   }
 }
+
+/** How often Run ×N's progress is written to the status line (a live region). */
+const PROGRESS_INTERVAL_MS = 1000;
 
 /** Most runs one Run ×N may make. */
 const MAX_BATCH_RUNS = 500;

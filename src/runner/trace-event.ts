@@ -12,6 +12,11 @@ export const F_THREAD = 1;
 export const F_OP = 2;
 export const F_OBJECT = 3;
 export const F_ARG = 4;
+/**
+ * Latest record time accepted (ms since the run started): about 11.6 days, far past any run's
+ * time limit, and small enough that a drawing's axis still steps in whole ticks.
+ */
+export const MAX_TRACE_TIME_MS = 1e9;
 /** Most records one event may carry (the runner's pacer merges and caps to this). */
 export const MAX_TRACE_EVENT_RECORDS = 50_000;
 /** Most threads or objects one event may describe. */
@@ -58,10 +63,35 @@ export interface TraceEvent {
 }
 
 /**
+ * Trace records kept as they came, in chunks (one per event), at most `max` of them: past that
+ * the oldest are dropped. What the runner's backlog and the page's timeline both keep.
+ */
+export class RecordChunks {
+  /** Oldest first; changed in place (the timeline's TraceData shares the array). */
+  readonly chunks: Float64Array[] = [];
+  count = 0;
+  readonly #max: number;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  /** Appends `records`; returns how many of the oldest were dropped to stay within `max`. */
+  add(records: Float64Array): number {
+    this.chunks.push(records);
+    this.count += records.length / TRACE_EVENT_FIELDS;
+    if (this.count <= this.#max) return 0;
+    const dropped = dropOldest(this.chunks, this.count - this.#max);
+    this.count -= dropped;
+    return dropped;
+  }
+}
+
+/**
  * Drops the oldest `excess` records from `chunks` (record arrays, oldest first), in place:
  * whole chunks first, then the front of the next one. Returns how many it dropped.
  */
-export function dropOldest(chunks: Float64Array[], excess: number): number {
+function dropOldest(chunks: Float64Array[], excess: number): number {
   let dropped = 0;
   while (dropped < excess && chunks.length > 0) {
     const first = chunks[0];
@@ -102,15 +132,19 @@ function isObject(value: unknown): value is TraceObject {
   );
 }
 
-/** True when every record has a finite time ≥ 0, a thread id ≥ 1, an op code and an id ≥ 0. */
+/**
+ * True when every record has a time from 0 to MAX_TRACE_TIME_MS, a thread id ≥ 1, an op code,
+ * an id ≥ 0 and a finite arg (queue depths are drawn from it).
+ */
 function areRecords(records: Float64Array): boolean {
   if (records.length % TRACE_EVENT_FIELDS !== 0 || records.length > MAX_TRACE_EVENT_RECORDS * TRACE_EVENT_FIELDS) return false;
   for (let at = 0; at < records.length; at += TRACE_EVENT_FIELDS) {
     const time = records[at + F_TIME];
     const thread = records[at + F_THREAD];
     const op = records[at + F_OP];
-    if (!(time >= 0 && time < Infinity) || !(thread >= 1 && thread <= MAX_ID) || !Number.isInteger(thread)) return false;
+    if (!(time >= 0 && time <= MAX_TRACE_TIME_MS) || !(thread >= 1 && thread <= MAX_ID) || !Number.isInteger(thread)) return false;
     if (!(op >= 0 && op <= MAX_OP) || !Number.isInteger(op) || !isId(records[at + F_OBJECT])) return false;
+    if (!Number.isFinite(records[at + F_ARG])) return false;
   }
   return true;
 }

@@ -1,7 +1,7 @@
 import type { ControlBlock } from '../runtime/internal/control-block.ts';
 import type { TraceRecord } from '../runtime/internal/trace.ts';
 import { TRACE_OPS, type TraceOpName } from '../runtime/internal/trace-ops.ts';
-import { F_ARG, F_OBJECT, F_OP, F_THREAD, F_TIME, TRACE_EVENT_FIELDS, type TraceEvent, type TraceObject, type TraceThread } from './trace-event.ts';
+import { F_ARG, F_OBJECT, F_OP, F_THREAD, F_TIME, MAX_TRACE_TIME_MS, TRACE_EVENT_FIELDS, type TraceEvent, type TraceObject, type TraceThread } from './trace-event.ts';
 
 /** What names a run's trace records: the host passes it with every drained batch. */
 export interface TraceSource {
@@ -27,11 +27,12 @@ export class TracePacker {
     const threads: TraceThread[] = [];
     records.forEach((record, i) => {
       const at = i * TRACE_EVENT_FIELDS;
-      packed[at + F_TIME] = Math.max(0, record.time - source.startedAt);
+      packed[at + F_TIME] = Math.min(MAX_TRACE_TIME_MS, Math.max(0, record.time - source.startedAt));
       packed[at + F_THREAD] = record.thread;
       packed[at + F_OP] = opCodes.get(record.op)!;
       packed[at + F_OBJECT] = record.object;
-      packed[at + F_ARG] = record.arg;
+      // The page takes only finite args (trace-event.ts); a shared Value may hold NaN or ±Infinity.
+      packed[at + F_ARG] = Number.isFinite(record.arg) ? record.arg : 0;
       if (!this.#threads.has(record.thread)) {
         this.#threads.add(record.thread);
         threads.push({ id: record.thread, name: source.control.threadName(record.thread), process: source.isProcess(record.thread) });

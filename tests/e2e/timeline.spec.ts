@@ -41,7 +41,7 @@ test('two threads contending for a lock: a lane each and at least one hand-off',
   expect(problems).toEqual([]);
 });
 
-test('hovering a mark and moving to marks with the keyboard both show its details', async ({ page }) => {
+test('hovering a mark and moving to marks and waits with the keyboard both show their details', async ({ page }) => {
   await page.goto(sync);
   const region = playground(page, 'Taking turns with a lock');
   await runAndWait(region);
@@ -49,26 +49,40 @@ test('hovering a mark and moving to marks with the keyboard both show its detail
   const details = timeline.locator('.tl-details');
   await expect(details).toHaveText(/Hover over the timeline/);
 
-  // Hover: the first acquire tick of bob's lane ("M{x} {y}v5" in its path).
+  // Hover: bob's lane, at the x of its first acquire tick ("M{x} {y}v5" in its path; the tick
+  // sits above the lane, which starts at y + 6). The middle of the lane, not the tick itself:
+  // between two lanes alice's release ticks are just above bob's acquire ticks.
   const path = timeline.locator('.tl-lane').nth(2).locator('.tl-tick-acquire');
   const [, x, y] = /^M([\d.]+) ([\d.]+)v5/.exec((await path.getAttribute('d')) ?? '')!.map(Number);
   await timeline.locator('svg.tl-svg').scrollIntoViewIfNeeded();
   const box = (await timeline.locator('svg.tl-svg').boundingBox())!;
-  await page.mouse.move(box.x + x, box.y + y + 2);
+  await page.mouse.move(box.x + x, box.y + y + 6 + 7);
   await expect(details).toHaveText(new RegExp(`^bob, .*${lockName.source}: acquired`));
+  // What the pointer shows is not read out at every move; what the keyboard reaches is.
+  await expect(details).toHaveAttribute('aria-live', 'off');
 
-  // Keyboard: Tab onto the drawing, then arrows.
+  // Keyboard: Tab onto the drawing, then arrows. Every wait is a stop too: the first one is the
+  // main thread's (it takes no lock, but it joins alice).
   await page.mouse.move(0, 0);
   const plot = timeline.locator('.tl-plot');
   await plot.focus();
-  // The first mark: alice's first acquire (the main thread takes no lock).
-  await expect(details).toHaveText(new RegExp(`^alice, .*${lockName.source}: acquired`));
-  const first = await details.textContent();
-  await page.keyboard.press('ArrowRight');
-  await expect(details).not.toHaveText(first!);
-  await expect(details).toHaveText(/^alice, .*(acquired|released)/);
+  await expect(details).toHaveText(/^MainThread, .*waiting for alice to finish \(join\)/);
+  await expect(details).toHaveAttribute('aria-live', 'polite');
   await page.keyboard.press('ArrowDown');
-  await expect(details).toHaveText(/^bob, .*(acquired|released)/);
+  await expect(details).toHaveText(/^alice, /);
+  await page.keyboard.press('Home');
+  // Along alice's lane: her waits for the lock and her acquires are all stops.
+  const seen = new Set<string>();
+  for (let step = 0; step < 60 && seen.size < 2; step++) {
+    const text = (await details.textContent()) ?? '';
+    expect(text).toMatch(/^alice, /);
+    if (new RegExp(`: blocked on ${lockName.source} for [\\d.]+ m?s`).test(text)) seen.add('lock wait');
+    if (new RegExp(`${lockName.source}: acquired`).test(text)) seen.add('acquire');
+    await page.keyboard.press('ArrowRight');
+  }
+  expect([...seen].sort()).toEqual(['acquire', 'lock wait']);
+  await page.keyboard.press('ArrowDown');
+  await expect(details).toHaveText(/^bob, /);
   await page.keyboard.press('ArrowUp');
   await expect(details).toHaveText(/^alice, /);
   await expect(timeline.locator('.tl-ring')).toHaveAttribute('visibility', 'visible');
@@ -121,6 +135,11 @@ test('while a run goes on the timeline is drawn live; queues get a depth lane', 
   await expect(timeline.locator('.tl-note')).toContainText('Live: the run is still going.', { timeout: 10_000 });
   await expect(timeline.locator('.tl-lane .tl-label title')).toHaveText(['MainThread', 'consumer']);
   await expect(timeline.locator('.tl-queue .tl-label title')).toHaveText(/^Queue #\d+ \(created at line 2\) depth$/);
+  // The queue's row is a keyboard stop too.
+  await timeline.locator('.tl-plot').focus();
+  await page.keyboard.press('End');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+  await expect(timeline.locator('.tl-details')).toHaveText(/^Queue #\d+ \(created at line 2\), .*depth \d/);
   await expect(region.getByRole('status')).toHaveText(/Running/);
   await region.getByRole('button', { name: 'Stop', exact: true }).click();
   await expect(region.getByRole('status')).toHaveText(/Stopped/);

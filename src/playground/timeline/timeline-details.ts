@@ -1,12 +1,13 @@
 /**
  * What a drawn timeline says about the place under the pointer or the keyboard: hovering shows
  * the marks or the state there; the drawing is one focusable element whose arrow keys step
- * between marks (Left/Right along a thread, Up/Down between threads, Home/End). Both write into
- * a live details line (text only) and ring the marks they describe.
+ * between stops (marks, waits, a queue's changes; Left/Right along a row, Up/Down between rows,
+ * Home/End). Both write into the details line (text only) and ring what they describe. The
+ * line is live only for the keyboard: hovering would make a screen reader read every move.
  */
-import { BIN_PX, LABEL_WIDTH, LANE_GAP, LANE_HEIGHT, type Drawing } from './timeline-geometry.ts';
+import { BIN_PX, LABEL_WIDTH, LANE_GAP, type Cell, type Drawing, type Row } from './timeline-geometry.ts';
 import type { QueueTrack } from './timeline-model.ts';
-import { describeMarks, describeSpan, formatMs, nameObject } from './timeline-text.ts';
+import { describeDepths, describeMarks, describeSpan, describeWaits, formatMs, nameObject } from './timeline-text.ts';
 
 /** Bins either side of the pointer in which a mark counts as hovered. */
 const NEAR_BINS = 4;
@@ -19,7 +20,7 @@ export interface DetailsView {
   details: HTMLElement;
   ring: SVGRectElement;
   drawing: Drawing | null;
-  /** The mark the keyboard is on: row index and cell index. */
+  /** The stop the keyboard is on: row index and cell index. */
   focus: { row: number; cell: number } | null;
 }
 
@@ -32,7 +33,7 @@ export function listen(view: DetailsView): void {
     else clearDetails(view);
   });
   plot.addEventListener('focus', () => {
-    view.focus ??= firstMark(view);
+    view.focus ??= firstStop(view);
     showFocus(view);
   });
   plot.addEventListener('blur', () => clearDetails(view));
@@ -47,7 +48,7 @@ export function refocus(view: DetailsView): void {
   const had = view.focus;
   view.focus = had && rows[had.row]?.cells.length ? { row: had.row, cell: Math.min(had.cell, rows[had.row].cells.length - 1) } : null;
   if (document.activeElement === view.plot) {
-    view.focus ??= firstMark(view);
+    view.focus ??= firstStop(view);
     showFocus(view);
   } else {
     view.ring.setAttribute('visibility', 'hidden');
@@ -67,17 +68,29 @@ function hover(view: DetailsView, event: PointerEvent): void {
   const time = drawing.model.start + (bin + 0.5) * drawing.binMs;
   if (row.queue) {
     view.ring.setAttribute('visibility', 'hidden');
-    view.details.textContent = `${nameObject(drawing.model, row.queue.object)}: depth ${depthAt(row.queue, time)} at ${formatMs(time)}`;
+    setDetails(view, `${nameObject(drawing.model, row.queue.object)}: depth ${depthAt(row.queue, time)} at ${formatMs(time)}`, false);
     return;
   }
+  // The marks of this lane near the pointer; else the state under it.
   let nearest = -1;
   row.cells.forEach((cell, i) => {
-    if (Math.abs(cell.bin - bin) <= NEAR_BINS && (nearest < 0 || Math.abs(cell.bin - bin) < Math.abs(row.cells[nearest].bin - bin))) nearest = i;
+    if (cell.kind !== 'marks' || Math.abs(cell.bin - bin) > NEAR_BINS) return;
+    if (nearest < 0 || Math.abs(cell.bin - bin) < Math.abs(row.cells[nearest].bin - bin)) nearest = i;
   });
-  if (nearest >= 0) return showCell(view, index, nearest);
+  if (nearest >= 0) return showCell(view, index, nearest, false);
   view.ring.setAttribute('visibility', 'hidden');
   const span = row.lane!.spans.find((candidate) => candidate.from <= time && time <= candidate.to);
-  view.details.textContent = span ? describeSpan(drawing.model, row.lane!, span) : `${row.lane!.name}: no records at ${formatMs(time)}`;
+  setDetails(view, span ? describeSpan(drawing.model, row.lane!, span) : `${row.lane!.name}: no records at ${formatMs(time)}`, false);
+}
+
+/**
+ * Writes the details line if its text changes. `live`: said by a screen reader (the keyboard's
+ * moves); the pointer's are not, or every move of the mouse would be read out.
+ */
+function setDetails(view: DetailsView, text: string, live: boolean): void {
+  const politeness = live ? 'polite' : 'off';
+  if (view.details.getAttribute('aria-live') !== politeness) view.details.setAttribute('aria-live', politeness);
+  if (view.details.textContent !== text) view.details.textContent = text;
 }
 
 function depthAt(queue: QueueTrack, time: number): number {
@@ -86,7 +99,7 @@ function depthAt(queue: QueueTrack, time: number): number {
   return depth;
 }
 
-function firstMark(view: DetailsView): DetailsView['focus'] {
+function firstStop(view: DetailsView): DetailsView['focus'] {
   const row = view.drawing?.rows.findIndex((candidate) => candidate.cells.length > 0) ?? -1;
   return row >= 0 ? { row, cell: 0 } : null;
 }
@@ -122,28 +135,35 @@ function move(view: DetailsView, key: string): boolean {
 
 function showFocus(view: DetailsView): void {
   if (view.focus) showCell(view, view.focus.row, view.focus.cell, true);
-  else view.details.textContent = 'This timeline has no marks to step through.';
+  else setDetails(view, 'This timeline has nothing to step through.', true);
 }
 
-function showCell(view: DetailsView, rowIndex: number, cellIndex: number, scroll = false): void {
+/** Rings a stop and describes it; `keyboard`: it was stepped to (live text, scrolled into view). */
+function showCell(view: DetailsView, rowIndex: number, cellIndex: number, keyboard: boolean): void {
   const drawing = view.drawing!;
   const row = drawing.rows[rowIndex];
   const cell = row.cells[cellIndex];
-  const lane = row.lane!;
   const left = LABEL_WIDTH + cell.bin * BIN_PX;
   view.ring.setAttribute('x', String(left - 4));
   view.ring.setAttribute('y', String(row.y - 8));
-  view.ring.setAttribute('width', String(BIN_PX + 8));
-  view.ring.setAttribute('height', String(LANE_HEIGHT + 16));
+  view.ring.setAttribute('width', String((cell.last - cell.bin + 1) * BIN_PX + 8));
+  view.ring.setAttribute('height', String(row.height + 16));
   view.ring.setAttribute('visibility', 'visible');
-  view.details.textContent = describeMarks(drawing.model, lane, lane.marks.slice(cell.first, cell.end));
-  if (scroll) {
+  setDetails(view, describeCell(drawing, row, cell), keyboard);
+  if (keyboard) {
     const { scrollLeft, clientWidth } = view.scroll;
     if (left < scrollLeft + LABEL_WIDTH || left > scrollLeft + clientWidth - 16) view.scroll.scrollLeft = left - clientWidth / 2;
   }
 }
 
+function describeCell(drawing: Drawing, row: Row, cell: Cell): string {
+  if (cell.kind === 'depths') return describeDepths(drawing.model, row.queue!, cell.first, cell.end);
+  const lane = row.lane!;
+  if (cell.kind === 'marks') return describeMarks(drawing.model, lane, lane.marks.slice(cell.first, cell.end));
+  return describeWaits(drawing.model, lane, lane.spans.slice(cell.first, cell.end).filter((span) => span.state !== 'running'));
+}
+
 function clearDetails(view: DetailsView): void {
   view.ring.setAttribute('visibility', 'hidden');
-  view.details.textContent = HINT;
+  setDetails(view, HINT, false);
 }

@@ -11,9 +11,16 @@ export const BIN_PX = 2;
 export const LANE_HEIGHT = 14;
 export const LANE_GAP = 14;
 
-/** Marks of one lane that share a bin: lane.marks[first] up to (not including) [end]. */
+/**
+ * One stop for the keyboard: what of a row falls in one bin. 'marks': lane.marks[first] up to
+ * (not including) [end]; 'waits': the waits among lane.spans[first..end), which begin in this
+ * bin; 'depths': the queue's points first..end-1 ([time, depth] pairs).
+ */
 export interface Cell {
+  kind: 'marks' | 'waits' | 'depths';
   bin: number;
+  /** The last bin it covers (a wait may go on for many), for the ring. */
+  last: number;
   first: number;
   end: number;
 }
@@ -34,4 +41,27 @@ export interface Drawing {
   plotWidth: number;
   binMs: number;
   bins: number;
+}
+
+/** The axis has about 6 ticks; never more than this, whatever the times. */
+export const MAX_AXIS_TICKS = 20;
+
+/**
+ * The times of the axis ticks from `start` to `end` (ms): about 6, at round steps (1, 2 or 5
+ * times a power of ten). Counted by tick, not by adding steps to a time: at huge times a step
+ * may not change the sum, and the ticks must end anyway.
+ */
+export function axisTicks(start: number, end: number): number[] {
+  const span = Math.max(end - start, 1e-3);
+  const rough = span / 6;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough)!;
+  const first = Math.ceil(start / step) * step;
+  const ticks: number[] = [];
+  for (let tick = 0; tick < MAX_AXIS_TICKS; tick++) {
+    const time = first + tick * step;
+    if (!(time <= end + 1e-9)) break;
+    ticks.push(time);
+  }
+  return ticks;
 }

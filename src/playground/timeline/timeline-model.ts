@@ -6,7 +6,9 @@
  * Records may be missing (full rings, bounded buffers): a lane then starts at its first record,
  * and an acquire without the block before it counts as an acquire without a wait. Codes the
  * page's first check let through without knowing them (trace-event.ts) are checked here: an
- * op code this model does not know is skipped, an object of an unknown kind is left out.
+ * op code this model does not know is skipped, an object of an unknown kind is left out. So
+ * that no event can make the drawing huge, at most MAX_LANES threads get a lane and at most
+ * MAX_QUEUE_ROWS queues a depth row; the rest are counted and left out.
  */
 import { OBJECT_KINDS, WAIT_KINDS, type ObjectKind, type WaitKind } from '../../runtime/internal/control-block.ts';
 import {
@@ -18,9 +20,21 @@ import {
   OP_RELEASE,
   OP_THREAD_END,
   OP_THREAD_START,
+  OP_WAIT_LINE,
   OP_WAKE,
 } from '../../runtime/internal/trace-ops.ts';
-import { F_ARG, F_OBJECT, F_OP, F_THREAD, F_TIME, TRACE_EVENT_FIELDS, type TraceObject, type TraceThread } from '../../runner/trace-event.ts';
+import { F_ARG, F_OBJECT, F_OP, F_THREAD, F_TIME, MAX_TRACE_TIME_MS, TRACE_EVENT_FIELDS, type TraceObject, type TraceThread } from '../../runner/trace-event.ts';
+
+/** Most threads drawn, each a lane (a run has at most 128 threads unless it asks for more). */
+export const MAX_LANES = 128;
+/**
+ * How much earlier than the wait's block record a release may be and still have ended that wait:
+ * a thread that found the lock taken writes its block a few µs later, and the holder may let go
+ * in between (the wait then ends at once). An older release is stale (see #acquired).
+ */
+export const HANDOFF_SLACK_MS = 0.1;
+/** Most queues drawn, each a depth row. */
+export const MAX_QUEUE_ROWS = 16;
 
 /** What the page has kept of a run's trace (timeline-panel.ts buffers it). */
 export interface TraceData {
@@ -66,6 +80,8 @@ export interface Span {
   state: LaneState;
   kind: WaitKind | null;
   object: number;
+  /** The snippet line of a wait that lasted long enough for it to be looked up (10 ms), else 0. */
+  line: number;
   from: number;
   to: number;
 }
@@ -139,6 +155,9 @@ export interface TimelineModel {
   end: number;
   records: number;
   dropped: number;
+  /** Threads and queues beyond MAX_LANES and MAX_QUEUE_ROWS, left out of the drawing. */
+  hiddenThreads: number;
+  hiddenQueues: number;
   running: boolean;
   objects: Map<number, ModelObject>;
 }
@@ -169,8 +188,12 @@ export function buildModel(data: TraceData): TimelineModel {
  */
 export class ModelBuilder {
   readonly #data: TraceData;
-  /** By thread id (small integers). */
-  readonly #cursors: Cursor[] = [];
+  /** By thread id (small integers); a thread beyond MAX_LANES has null. */
+  readonly #cursors: (Cursor | null)[] = [];
+  /** The cursors that have a lane, in the order they appeared. */
+  readonly #laneCursors: Cursor[] = [];
+  #hiddenThreads = 0;
+  #hiddenQueues = 0;
   readonly #lastRelease = new Map<number, { thread: number; time: number }>();
   readonly #locks = new Map<number, LockStats>();
   readonly #queues = new Map<number, QueueTrack>();
@@ -202,8 +225,8 @@ export class ModelBuilder {
 
   finish(): TimelineModel {
     const data = this.#data;
-    const end = Math.max(this.#last, data.endMs ?? 0);
-    const cursors = this.#cursors.filter(Boolean);
+    const end = Math.max(this.#last, Math.min(data.endMs ?? 0, MAX_TRACE_TIME_MS));
+    const cursors = [...this.#laneCursors].sort((a, b) => a.lane.id - b.lane.id);
     for (const cursor of cursors) {
       if (cursor.lane.finished) continue;
       // Still running when the data ends; a run that has ended stopped it then.
@@ -219,6 +242,8 @@ export class ModelBuilder {
       end,
       records: this.#records,
       dropped: data.dropped,
+      hiddenThreads: this.#hiddenThreads,
+      hiddenQueues: this.#hiddenQueues,
       running: data.endMs === null,
       objects: this.#objects,
     };
@@ -226,9 +251,10 @@ export class ModelBuilder {
 
   #read(time: number, thread: number, op: number, object: number, arg: number): void {
     this.#records++;
+    const cursor = this.#cursors[thread] === undefined ? this.#newCursor(thread, time) : this.#cursors[thread];
+    if (cursor === null) return; // A thread beyond MAX_LANES.
     if (time < this.#start) this.#start = time;
     if (time > this.#last) this.#last = time;
-    const cursor = this.#cursors[thread] ?? this.#newCursor(thread, time);
     const lane = cursor.lane;
     if (lane.finished) return; // Nothing after a thread's end (a record reordered by a clock).
     lane.to = time;
@@ -248,11 +274,20 @@ export class ModelBuilder {
       }
       case OP_WAKE:
         this.#open(cursor, 'running', null, 0, time);
+        // A wait that timed out ended without the object: a later acquire did not wait for it.
+        if (arg === 1) cursor.waitSince = NaN;
         break;
+      case OP_WAIT_LINE: {
+        const span = cursor.span!;
+        if (span.state !== 'running' && span.object === object && Number.isInteger(arg) && arg > 0) span.line = arg;
+        break;
+      }
       case OP_ACQUIRE: {
-        const waited = cursor.waitObject === object && !Number.isNaN(cursor.waitSince) ? time - cursor.waitSince : 0;
+        const waiting = cursor.waitObject === object && !Number.isNaN(cursor.waitSince);
+        const waitSince = cursor.waitSince;
         cursor.waitSince = NaN;
-        const handedBy = this.#lockIds.has(object) ? this.#acquired(object, thread, time, waited) : 0;
+        const waited = waiting ? time - waitSince : 0;
+        const handedBy = this.#lockIds.has(object) ? this.#acquired(object, thread, time, waited, waitSince) : 0;
         lane.marks.push({ type: 'acquire', time, object, arg, waited, handedBy });
         break;
       }
@@ -266,9 +301,17 @@ export class ModelBuilder {
         lane.marks.push({ type: op === OP_PUT ? 'put' : 'get', time, object, arg, waited: 0, handedBy: 0 });
         if (this.#queueIds.has(object)) {
           let track = this.#queues.get(object);
-          if (!track) this.#queues.set(object, (track = { object, points: [], max: 0 }));
-          track.points.push(time, arg);
-          if (arg > track.max) track.max = arg;
+          if (!track) {
+            if (this.#queues.size >= MAX_QUEUE_ROWS) {
+              this.#queueIds.delete(object);
+              this.#hiddenQueues++;
+              break;
+            }
+            this.#queues.set(object, (track = { object, points: [], max: 0 }));
+          }
+          const depth = Math.max(0, arg); // trace-event.ts lets only finite numbers through.
+          track.points.push(time, depth);
+          if (depth > track.max) track.max = depth;
         }
         break;
       }
@@ -280,8 +323,13 @@ export class ModelBuilder {
     }
   }
 
-  /** A lock was acquired after `waited` ms; returns the thread that handed it over, or 0. */
-  #acquired(object: number, thread: number, time: number, waited: number): number {
+  /**
+   * A lock was acquired after `waited` ms of a wait that began at `waitSince`; returns the
+   * thread that handed it over, or 0. A release from before the wait began (more than
+   * HANDOFF_SLACK_MS before) did not end it: someone took the lock since, whose records (and the
+   * release that did end the wait) are missing. No hand-off then.
+   */
+  #acquired(object: number, thread: number, time: number, waited: number, waitSince: number): number {
     let stats = this.#locks.get(object);
     if (!stats) this.#locks.set(object, (stats = { object, acquires: 0, waits: 0, waitedMs: 0, handOffs: 0 }));
     stats.acquires++;
@@ -290,13 +338,18 @@ export class ModelBuilder {
     if (waited <= 0) return 0;
     stats.waits++;
     stats.waitedMs += waited;
-    if (!released || released.thread === thread) return 0;
+    if (!released || released.thread === thread || !(released.time >= waitSince - HANDOFF_SLACK_MS)) return 0;
     stats.handOffs++;
     this.#handOffs.push({ object, from: released.thread, to: thread, released: released.time, acquired: time });
     return released.thread;
   }
 
-  #newCursor(thread: number, time: number): Cursor {
+  #newCursor(thread: number, time: number): Cursor | null {
+    if (this.#laneCursors.length >= MAX_LANES) {
+      this.#hiddenThreads++;
+      this.#cursors[thread] = null;
+      return null;
+    }
     const described = this.#data.threads.get(thread);
     const lane: Lane = {
       id: thread,
@@ -311,12 +364,13 @@ export class ModelBuilder {
     };
     const cursor: Cursor = { lane, span: null, waitSince: NaN, waitObject: 0 };
     this.#cursors[thread] = cursor;
+    this.#laneCursors.push(cursor);
     return cursor;
   }
 
   #open(cursor: Cursor, state: LaneState, kind: WaitKind | null, object: number, time: number): void {
     this.#close(cursor, time);
-    cursor.span = { state, kind, object, from: time, to: time };
+    cursor.span = { state, kind, object, line: 0, from: time, to: time };
   }
 
   #close(cursor: Cursor, time: number): void {

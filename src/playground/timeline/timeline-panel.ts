@@ -1,4 +1,4 @@
-import { dropOldest, TRACE_EVENT_FIELDS, type TraceEvent } from '../../runner/trace-event.ts';
+import { RecordChunks, type TraceEvent } from '../../runner/trace-event.ts';
 import type { TraceData } from './timeline-model.ts';
 
 /** Most trace records the page keeps for one run; older ones are dropped and counted. */
@@ -16,8 +16,8 @@ type Renderer = typeof import('./timeline-view.ts');
 export class TimelinePanel {
   readonly #details: HTMLDetailsElement;
   readonly #body: HTMLElement;
-  #data: TraceData = emptyData();
-  #records = 0;
+  #records = new RecordChunks(MAX_TIMELINE_RECORDS);
+  #data: TraceData = emptyData(this.#records);
   #timer: ReturnType<typeof setTimeout> | null = null;
   #renderer: Promise<Renderer> | null = null;
   /** Until the first run, the markup's own "run the example" text stays. */
@@ -33,24 +33,29 @@ export class TimelinePanel {
   /** A run starts: forget the last one. */
   reset(): void {
     this.#started = true;
-    this.#data = emptyData();
+    this.#records = new RecordChunks(MAX_TIMELINE_RECORDS);
+    this.#data = emptyData(this.#records);
     delete this.#body.dataset.drawn;
-    this.#records = 0;
     this.#schedule(0);
+  }
+
+  /** No trace is coming (a Run ×N batch keeps none): the timeline shows `message` instead. */
+  untraced(message: string): void {
+    this.#started = false;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    delete this.#body.dataset.drawn;
+    const note = document.createElement('p');
+    note.className = 'pg-timeline-empty';
+    note.textContent = message;
+    this.#body.replaceChildren(note);
   }
 
   push(event: TraceEvent): void {
     const data = this.#data;
-    data.chunks.push(event.records);
-    this.#records += event.records.length / TRACE_EVENT_FIELDS;
     for (const thread of event.threads) data.threads.set(thread.id, thread);
     for (const object of event.objects) data.objects.set(object.id, object);
-    data.dropped += event.dropped;
-    if (this.#records > MAX_TIMELINE_RECORDS) {
-      const dropped = dropOldest(data.chunks, this.#records - MAX_TIMELINE_RECORDS);
-      this.#records -= dropped;
-      data.dropped += dropped;
-    }
+    data.dropped += event.dropped + this.#records.add(event.records); // data.chunks is #records.chunks.
     this.#schedule(LIVE_REDRAW_MS);
   }
 
@@ -81,12 +86,13 @@ export class TimelinePanel {
     }
     if (!this.#details.open) return;
     const data = this.#data;
-    await view.renderTimeline(this.#body, data);
-    // Says whether the drawing shows a whole run ('final') or one still going ('live').
-    if (data === this.#data) this.#body.dataset.drawn = data.endMs === null ? 'live' : 'final';
+    // Says whether the drawing shows a whole run ('final') or one still going ('live'): what the
+    // drawing itself was made from, and only if no newer draw overtook it.
+    const drawn = await view.renderTimeline(this.#body, data);
+    if (drawn !== null && data === this.#data) this.#body.dataset.drawn = drawn;
   }
 }
 
-function emptyData(): TraceData {
-  return { chunks: [], threads: new Map(), objects: new Map(), dropped: 0, endMs: null };
+function emptyData(records: RecordChunks): TraceData {
+  return { chunks: records.chunks, threads: new Map(), objects: new Map(), dropped: 0, endMs: null };
 }

@@ -4,7 +4,7 @@
  * contended lock). Everything here is plain text; the view sets it with textContent.
  */
 import { KIND_LABELS, objectLabel, type WaitKind } from '../../runtime/internal/control-block.ts';
-import type { Lane, LaneState, Mark, Span, TimelineModel } from './timeline-model.ts';
+import type { Lane, LaneState, Mark, QueueTrack, Span, TimelineModel } from './timeline-model.ts';
 
 /** "0.42 ms", "12.3 ms", "1.25 s". */
 export function formatMs(ms: number): string {
@@ -35,11 +35,59 @@ const STATE_WORDS: Record<LaneState, string> = {
 
 /** What a lane was doing during `span`: "blocked on Lock #1 (created at line 3) for 2.10 ms". */
 export function describeSpan(model: TimelineModel, lane: Lane, span: Span): string {
-  const where = `${lane.name}, ${formatMs(span.from)} to ${formatMs(span.to)}: `;
-  const length = ` for ${formatMs(span.to - span.from)}`;
-  if (span.state === 'running' || span.state === 'sleep') return `${where}${STATE_WORDS[span.state]}${length}`;
-  const on = span.kind === 'join' ? `${nameThread(model, span.object)} to finish (join)` : waitTarget(model, span.kind, span.object);
-  return `${where}${span.kind === 'join' ? 'waiting for' : STATE_WORDS[span.state]} ${on}${length}`;
+  return `${lane.name}, ${formatMs(span.from)} to ${formatMs(span.to)}: ${stateWords(model, span)} for ${formatMs(span.to - span.from)}`;
+}
+
+/**
+ * "blocked on Lock #1 (created at line 3)", "sleeping", "waiting for bob to finish (join)", and
+ * "at line 7" after a wait whose line is known.
+ */
+function stateWords(model: TimelineModel, span: Span): string {
+  const at = span.line > 0 && span.state !== 'running' ? ` at line ${span.line}` : '';
+  if (span.state === 'running' || span.state === 'sleep') return `${STATE_WORDS[span.state]}${at}`;
+  if (span.kind === 'join') return `waiting for ${nameThread(model, span.object)} to finish (join)${at}`;
+  return `${STATE_WORDS[span.state]} ${waitTarget(model, span.kind, span.object)}${at}`;
+}
+
+/**
+ * Waits that begin in one place of the drawing (one keyboard stop): one is described as by
+ * describeSpan; several as "bob, 3.10 ms to 3.40 ms: blocked on Lock #1 (created at line 3) 2×
+ * (1.20 ms in all, longest 0.90 ms)", per kind of wait.
+ */
+export function describeWaits(model: TimelineModel, lane: Lane, spans: Span[]): string {
+  if (spans.length === 1) return describeSpan(model, lane, spans[0]);
+  const groups = new Map<string, number[]>();
+  for (const span of spans) {
+    const words = stateWords(model, span);
+    const lengths = groups.get(words) ?? [];
+    lengths.push(span.to - span.from);
+    groups.set(words, lengths);
+  }
+  const parts = [...groups].map(([words, lengths]) => {
+    if (lengths.length === 1) return `${words} for ${formatMs(lengths[0])}`;
+    const total = lengths.reduce((sum, ms) => sum + ms, 0);
+    return `${words} ${lengths.length}× (${formatMs(total)} in all, longest ${formatMs(Math.max(...lengths))})`;
+  });
+  return `${lane.name}, ${formatMs(spans[0].from)} to ${formatMs(Math.max(...spans.map((span) => span.to)))}: ${parts.join('; ')}`;
+}
+
+/**
+ * A queue's changes in one place of the drawing, points `first` up to (not including) `end`:
+ * "Queue #3 (created at line 5), 1.00 ms to 3.50 ms: depth 1 to 3, 2 after (4 changes)".
+ */
+export function describeDepths(model: TimelineModel, queue: QueueTrack, first: number, end: number): string {
+  const name = nameObject(model, queue.object);
+  const times: number[] = [];
+  const depths: number[] = [];
+  for (let i = first; i < end; i++) {
+    times.push(queue.points[2 * i]);
+    depths.push(queue.points[2 * i + 1]);
+  }
+  if (depths.length === 1) return `${name}, at ${formatMs(times[0])}: depth ${depths[0]}`;
+  const low = Math.min(...depths);
+  const high = Math.max(...depths);
+  const range = low === high ? `depth ${low}` : `depth ${low} to ${high}, ${depths.at(-1)} after`;
+  return `${name}, ${formatMs(times[0])} to ${formatMs(times.at(-1)!)}: ${range} (${depths.length} changes)`;
 }
 
 function waitTarget(model: TimelineModel, kind: WaitKind | null, object: number): string {
@@ -102,7 +150,9 @@ export function summarize(model: TimelineModel): string[] {
     let line = `${lane.name}${lane.process ? ' (process)' : ''}: running ${formatMs(lane.time.running)}, blocked ${formatMs(waited)}`;
     if (waits.length) line += ` (${kinds})`;
     if (lane.time.sleep > 0) line += `, sleeping ${formatMs(lane.time.sleep)}`;
-    lines.push(`${line}${lane.finished ? '' : model.running ? ', still running' : model.dropped > 0 ? ', its end was not recorded' : ', did not finish'}.`);
+    // A thread's end is never dropped (trace.ts keeps it a slot): a lane without one did not finish
+    // (a daemon thread, a stopped run).
+    lines.push(`${line}${lane.finished ? '' : model.running ? ', still running' : ', did not finish'}.`);
   }
   const top = model.contended[0];
   lines.push(

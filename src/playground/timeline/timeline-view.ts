@@ -3,16 +3,17 @@
  *
  * Cheap at any size: the time axis is cut into bins of BIN_PX pixels, each lane draws one
  * rectangle per run of bins with the same dominant state, marks that share a bin are one tick
- * (and one stop for the keyboard), and at most MAX_HANDOFF_LINES hand-offs are drawn, one per
- * bin and pair of threads. So the element count depends on the width, not on the records.
+ * (and one stop for the keyboard, as are the waits that begin in a bin and a queue's changes in
+ * a bin), and at most MAX_HANDOFF_LINES hand-offs are drawn, one per bin and pair of threads.
+ * So the element count depends on the width, not on the records (and the lanes are capped).
  *
  * Hovering and the keyboard are timeline-details.ts's. Every name is set with textContent.
  */
 import './timeline.css';
 import { TRACE_EVENT_FIELDS } from '../../runner/trace-event.ts';
 import { HINT, listen, refocus, type DetailsView } from './timeline-details.ts';
-import { BIN_PX, LABEL_WIDTH, LANE_GAP, LANE_HEIGHT, type Drawing, type Row } from './timeline-geometry.ts';
-import { LANE_STATES, ModelBuilder, type TimelineModel, type TraceData } from './timeline-model.ts';
+import { axisTicks, BIN_PX, LABEL_WIDTH, LANE_GAP, LANE_HEIGHT, type Cell, type Drawing, type Row } from './timeline-geometry.ts';
+import { LANE_STATES, MAX_LANES, MAX_QUEUE_ROWS, ModelBuilder, type Lane, type TimelineModel, type TraceData } from './timeline-model.ts';
 import { formatMs, nameObject, summarize } from './timeline-text.ts';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -39,10 +40,13 @@ let markerIds = 0;
  * Draws `data` into `root` (replacing the last drawing there, keeping the keyboard position).
  * A large trace is read in slices of RECORDS_PER_TASK records, yielding to the page between
  * them; `data` may grow meanwhile (a live run): what it held when the call began is drawn.
+ * Returns what it drew, a whole run ('final') or one still going ('live'), or null if a newer
+ * call overtook it and it drew nothing.
  */
-export async function renderTimeline(root: HTMLElement, data: TraceData): Promise<void> {
+export async function renderTimeline(root: HTMLElement, data: TraceData): Promise<'final' | 'live' | null> {
   let view = views.get(root);
-  if (!view) {
+  // The panel may have replaced the drawing with a note (TimelinePanel.untraced): start over.
+  if (!view || view.note.parentNode !== root) {
     view = createView(root);
     views.set(root, view);
   }
@@ -60,10 +64,11 @@ export async function renderTimeline(root: HTMLElement, data: TraceData): Promis
       if (inTask < RECORDS_PER_TASK) continue;
       inTask = 0;
       await nextTask();
-      if (view.generation !== generation) return;
+      if (view.generation !== generation) return null;
     }
   }
   draw(view, builder.finish());
+  return snapshot.endMs === null ? 'live' : 'final';
 }
 
 /** Lets the page handle input and paint before the next slice of work. */
@@ -113,7 +118,7 @@ function createView(root: HTMLElement): View {
   const plot = element('div', 'tl-plot');
   plot.tabIndex = 0;
   plot.setAttribute('role', 'group');
-  plot.setAttribute('aria-label', 'Timeline. Left and Right arrows move between marks of a thread, Up and Down between threads.');
+  plot.setAttribute('aria-label', 'Timeline. Left and Right arrows move between the marks and waits of a thread, Up and Down between threads and queues.');
   scroll.append(plot);
   const details = element('p', 'tl-details', HINT);
   // Live, but not role=status: a playground's one status is its run status.
@@ -174,19 +179,23 @@ function draw(view: View, model: TimelineModel): void {
 
   const notes: string[] = [];
   if (model.running) notes.push('Live: the run is still going.');
+  if (model.hiddenThreads > 0 || model.hiddenQueues > 0) {
+    const left = [model.hiddenThreads > 0 ? plural(model.hiddenThreads, 'thread') : '', model.hiddenQueues > 0 ? plural(model.hiddenQueues, 'queue') : ''];
+    notes.push(`Only the first ${MAX_LANES} threads and ${MAX_QUEUE_ROWS} queues are drawn: ${left.filter(Boolean).join(' and ')} left out.`);
+  }
   if (model.dropped > 0) notes.push(`${model.dropped.toLocaleString('en')} events were dropped: the trace is bounded, so the oldest events, and events that come faster than they can be kept, are left out.`);
   notes.push(`${model.records.toLocaleString('en')} events over ${formatMs(model.end - model.start)}.`);
   view.note.textContent = notes.join(' ');
   view.summary.replaceChildren(...summarize(model).map((line) => element('li', '', line)));
 }
 
+function plural(count: number, noun: string): string {
+  return `${count.toLocaleString('en')} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 function drawAxis(root: SVGSVGElement, model: TimelineModel, x: (time: number) => number, height: number): void {
-  const span = Math.max(model.end - model.start, 1e-3);
-  const rough = span / 6;
-  const power = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough)!;
   const axis = svg('g', { class: 'tl-axis' }, root);
-  for (let time = Math.ceil(model.start / step) * step; time <= model.end + 1e-9; time += step) {
+  for (const time of axisTicks(model.start, model.end)) {
     const at = x(time);
     svg('line', { x1: at, x2: at, y1: AXIS_HEIGHT - 4, y2: height }, axis);
     const text = svg('text', { x: at + 2, y: AXIS_HEIGHT - 8 }, axis);
@@ -241,12 +250,13 @@ function drawLane(group: SVGGElement, row: Row, index: number, drawing: Drawing,
 
   const ticks: Record<string, string[]> = { acquire: [], release: [], put: [], get: [] };
   const marks = lane.marks;
+  const markCells: Cell[] = [];
   for (let first = 0; first < marks.length; ) {
     const bin = binOf(marks[first].time);
     let end = first;
     const types = new Set<string>();
     while (end < marks.length && binOf(marks[end].time) === bin) types.add(marks[end++].type);
-    row.cells.push({ bin, first, end });
+    markCells.push({ kind: 'marks', bin, last: bin, first, end });
     const at = x(model.start + (bin + 0.5) * binMs).toFixed(1);
     for (const type of types) {
       const above = type === 'acquire' || type === 'put';
@@ -257,6 +267,37 @@ function drawLane(group: SVGGElement, row: Row, index: number, drawing: Drawing,
   for (const [type, path] of Object.entries(ticks)) {
     if (path.length) svg('path', { d: path.join(''), class: `tl-tick tl-tick-${type}` }, group);
   }
+  row.cells = mergeCells(waitCells(lane, binOf), markCells);
+}
+
+/** Keyboard stops for a lane's waits: the waits that begin in one bin are one stop. */
+function waitCells(lane: Lane, binOf: (t: number) => number): Cell[] {
+  const cells: Cell[] = [];
+  const spans = lane.spans;
+  for (let first = 0; first < spans.length; first++) {
+    if (spans[first].state === 'running') continue;
+    const bin = binOf(spans[first].from);
+    let end = first + 1;
+    let last = binOf(spans[first].to);
+    for (; end < spans.length && binOf(spans[end].from) === bin; end++) {
+      if (spans[end].state !== 'running') last = Math.max(last, binOf(spans[end].to));
+    }
+    cells.push({ kind: 'waits', bin, last, first, end });
+    first = end - 1;
+  }
+  return cells;
+}
+
+/** Both lists in bin order; in one bin a wait comes before the marks (it began first). */
+function mergeCells(waits: Cell[], marks: Cell[]): Cell[] {
+  const cells: Cell[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < waits.length || j < marks.length) {
+    if (j >= marks.length || (i < waits.length && waits[i].bin <= marks[j].bin)) cells.push(waits[i++]);
+    else cells.push(marks[j++]);
+  }
+  return cells;
 }
 
 /** The queue's depth as a step line: the highest depth within each bin. */
@@ -266,6 +307,10 @@ function drawQueue(group: SVGGElement, row: Row, drawing: Drawing, x: (t: number
   for (let i = 0; i < points.length; i += 2) {
     const bin = binOf(points[i]);
     depths.set(bin, Math.max(depths.get(bin) ?? 0, points[i + 1]));
+    // One keyboard stop per bin with changes (points come in time order).
+    const cell = row.cells.at(-1);
+    if (cell && cell.bin === bin) cell.end = i / 2 + 1;
+    else row.cells.push({ kind: 'depths', bin, last: bin, first: i / 2, end: i / 2 + 1 });
   }
   const yOf = (depth: number) => (row.y + row.height - (depth / Math.max(max, 1)) * row.height).toFixed(1);
   svg('rect', { x: LABEL_WIDTH, y: row.y, width: drawing.plotWidth, height: row.height, class: 'tl-queue-bg' }, group);
@@ -288,8 +333,9 @@ function drawHandOffs(root: SVGSVGElement, drawing: Drawing, x: (t: number) => n
     if (seen.has(key)) continue;
     seen.add(key);
     if (seen.size > MAX_HANDOFF_LINES) break;
-    const from = rowOf.get(handOff.from)!;
-    const to = rowOf.get(handOff.to)!;
+    const from = rowOf.get(handOff.from);
+    const to = rowOf.get(handOff.to);
+    if (!from || !to) continue;
     const down = from.y < to.y;
     svg(
       'line',

@@ -13,7 +13,7 @@ import { controlBlock, currentThreadId } from './context.ts';
 import { WAIT_KINDS, type WaitKind } from './control-block.ts';
 import { snippetFrame } from './snippet-stack.ts';
 import { trace, tracing } from './trace.ts';
-import { OP_BLOCK, OP_WAKE } from './trace-ops.ts';
+import { OP_BLOCK, OP_WAIT_LINE, OP_WAKE } from './trace-ops.ts';
 
 /** What `Atomics.wait` answers, and so what a sleep function answers. */
 export type WaitResult = 'ok' | 'not-equal' | 'timed-out';
@@ -81,7 +81,10 @@ export function blockOn(wait: WaitRecord, sleep: (ms: number) => WaitResult): Wa
       const start = performance.now();
       result = sleep(LINE_CAPTURE_DELAY_MS);
       if (result === 'timed-out') {
-        control.setWaitLine(id, snippetFrame()?.line ?? 0);
+        const line = snippetFrame()?.line ?? 0;
+        control.setWaitLine(id, line);
+        // The timeline shows where the wait is, as the deadlock report does.
+        if (line > 0) trace(OP_WAIT_LINE, wait.object, line);
         control.bumpEpoch();
         const left = timed ? Math.max(0, wait.timeout - (performance.now() - start)) : Infinity;
         result = sleep(left);

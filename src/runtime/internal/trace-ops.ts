@@ -35,6 +35,8 @@ export const TRACE_OPS = [
   'cancel', //          a pending future was cancelled; object: the executor; arg: the future's index
   'manager-read', //    a Manager dict/list was read; object: the container; arg: its size
   'manager-write', //   a Manager dict/list was changed; object: the container; arg: its size after
+  'wait-line', //       a wait went on long enough to look up its snippet line (blocking.ts); object: as
+  //                    for its block; arg: the line
 ] as const;
 
 /** The name of a trace operation. */
@@ -71,3 +73,4 @@ export const OP_TASK_END = 27;
 export const OP_CANCEL = 28;
 export const OP_MANAGER_READ = 29;
 export const OP_MANAGER_WRITE = 30;
+export const OP_WAIT_LINE = 31;

@@ -3,7 +3,9 @@
 import { describe, expect, test } from 'vitest';
 import { EventPacer, MAX_PENDING_DRAWINGS, MAX_PENDING_LINES } from '../../../src/runner/event-pacer.ts';
 import { isRunEvent, type RunEvent } from '../../../src/runner/protocol.ts';
-import { MAX_TRACE_EVENT_RECORDS, TRACE_EVENT_FIELDS, type TraceEvent } from '../../../src/runner/trace-event.ts';
+import { ControlBlock } from '../../../src/runtime/internal/control-block.ts';
+import { MAX_TRACE_EVENT_RECORDS, MAX_TRACE_TIME_MS, TRACE_EVENT_FIELDS, type TraceEvent } from '../../../src/runner/trace-event.ts';
+import { TracePacker } from '../../../src/runner/trace-packer.ts';
 
 const line = (n: number): RunEvent => ({ type: 'output', thread: 'MainThread', threadId: 1, level: 'log', text: `line ${n}`, time: n });
 const end: RunEvent = { type: 'end', status: 'finished', durationMs: 1 };
@@ -176,6 +178,19 @@ describe('isRunEvent', () => {
 
   test('accepts a well-formed trace event', () => {
     expect(isRunEvent(traceOf(0, 3, { threads: [thread], objects: [lock], dropped: 4 }))).toBe(true);
+    expect(isRunEvent({ ...traceOf(0, 1), records: new Float64Array([MAX_TRACE_TIME_MS, 1, 22, 1, -1.5]) })).toBe(true);
+  });
+
+  test('the packer sends only what the page accepts: a shared Value holding NaN or Infinity, a late time', () => {
+    const control = ControlBlock.create({});
+    control.allocateThread('MainThread');
+    const source = { control, startedAt: 1000, isProcess: () => false };
+    const records = [Number.NaN, Infinity, -Infinity, -2.5].map((arg, i) => ({ time: 1000 + i, thread: 1, op: 'write' as const, object: 0, arg }));
+    records.push({ time: 1e17, thread: 1, op: 'write', object: 0, arg: 1 });
+    const event = new TracePacker().pack(records, 0, source);
+    expect(isRunEvent(event)).toBe(true);
+    expect(argsOf(event)).toEqual([0, 0, 0, -2.5, 1]);
+    expect(event.records[4 * TRACE_EVENT_FIELDS]).toBe(MAX_TRACE_TIME_MS);
   });
 
   const withRecord = (record: number[]) => ({ ...traceOf(0, 1), records: new Float64Array(record) });
@@ -186,6 +201,11 @@ describe('isRunEvent', () => {
     ['too many records', traceOf(0, MAX_TRACE_EVENT_RECORDS + 1)],
     ['a negative time', withRecord([-1, 1, 6, 1, 0])],
     ['a NaN time', withRecord([Number.NaN, 1, 6, 1, 0])],
+    ['a huge time (the axis could not step through it)', withRecord([1e16, 1, 6, 1, 0])],
+    ['a time just past the bound', withRecord([MAX_TRACE_TIME_MS + 1, 1, 6, 1, 0])],
+    ['a NaN arg', withRecord([0, 1, 14, 1, Number.NaN])],
+    ['an infinite arg', withRecord([0, 1, 14, 1, Infinity])],
+    ['a negative infinite arg', withRecord([0, 1, 14, 1, -Infinity])],
     ['thread 0', withRecord([0, 0, 6, 1, 0])],
     ['a fractional thread id', withRecord([0, 1.5, 6, 1, 0])],
     ['an unknown op', withRecord([0, 1, 999, 1, 0])],
