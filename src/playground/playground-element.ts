@@ -31,12 +31,22 @@ interface EmbeddedExample {
 const RUNNING_KEY = 'interleave:running';
 const EDITING_HINT = 'Editing. Ctrl+Enter (⌘+Enter) runs; Escape, then Tab, leaves the editor.';
 let runnerClient: Promise<RunnerClient> | null = null;
+const startRunnerWorker = () =>
+  new Worker(new URL('../runner/runner-worker.ts', import.meta.url), { type: 'module', name: 'interleave-runner' });
 /**
  * The page's runner client, loaded (with comlink and the event checks) when the reader first
  * shows intent to run: pointer or focus on a playground, or a click. Reading costs nothing.
+ * The runner worker starts at once, while the client's code loads, so the two overlap.
  */
 function runner(): Promise<RunnerClient> {
-  runnerClient ??= import('./runner-client.ts').then(({ RunnerClient }) => new RunnerClient());
+  if (!runnerClient) {
+    const early = startRunnerWorker();
+    // A worker that failed before the client could listen is not handed over: the client
+    // starts its own, whose failure it then sees and reports.
+    let failed = false;
+    early.addEventListener('error', () => (failed = true), { once: true });
+    runnerClient = import('./runner-client.ts').then(({ RunnerClient }) => new RunnerClient(startRunnerWorker, failed ? null : early));
+  }
   return runnerClient;
 }
 const session = safeStorage('sessionStorage');

@@ -17,6 +17,15 @@ export class RunnerClient {
   /** The run in progress: `finish` ends it (once); `ended` resolves after its 'end' was delivered. */
   #current: { finish: (event: EndEvent) => void; ended: Promise<EndEvent> } | null = null;
   #startedAt = 0;
+  readonly #startWorker: () => Worker;
+  /** A worker started before this client loaded (see playground-element.ts), used first. */
+  #early: Worker | null;
+
+  /** `startWorker` starts a runner worker; `early` is one already started, if any. */
+  constructor(startWorker: () => Worker, early: Worker | null = null) {
+    this.#startWorker = startWorker;
+    this.#early = early;
+  }
 
   /** Starts the runner worker and its pool ahead of a run. Safe to call often. */
   warm(): void {
@@ -86,7 +95,8 @@ export class RunnerClient {
 
   #connect(): Comlink.Remote<RunnerApi> {
     if (this.#api) return this.#api;
-    this.#worker = new Worker(new URL('../runner/runner-worker.ts', import.meta.url), { type: 'module', name: 'interleave-runner' });
+    this.#worker = this.#early ?? this.#startWorker();
+    this.#early = null;
     this.#worker.addEventListener('error', () => {
       this.#terminate();
       this.#current?.finish({ type: 'end', status: 'error', durationMs: this.#elapsed(), message: 'The runner stopped unexpectedly.' });

@@ -33,7 +33,7 @@ import { mainThread, setCurrentThread, setThreadLauncher, threadView, type Threa
 import { describeFunction, describeThread, explainClosureVariable, locateSource, resolveFunction } from './targets.ts';
 import { cancelPendingTimers, trackTimers } from './timers.ts';
 import { isThenable } from '../internal/thenable.ts';
-import { rememberGlobals, restoreGlobals } from './globals.ts';
+import { rememberGlobals, forgetAddedGlobals } from './globals.ts';
 
 type Namespace = Record<string, unknown>;
 
@@ -203,7 +203,7 @@ async function runJob(link: HostLink, job: Job): Promise<void> {
     setSnippetColumns(null);
     setSnippetModuleUrls([]);
     leaveThread();
-    restoreGlobals();
+    forgetAddedGlobals();
     for (const url of urls) link.releaseModuleUrl(url);
     link.post({ type: 'done', run: job.run, threadId: id, error: failure });
   }

@@ -1,33 +1,26 @@
 /**
- * A worker serves one job after another (threads of many runs), but each job must start with
- * the globals a fresh worker has: a snippet that sets `globalThis.total` must not find it set
- * on its next run (Run ×N makes fresh runs), nor leak it into another run's thread.
+ * A worker serves one job after another (threads of many runs), but a run must not find what an
+ * earlier run left on the global object: a snippet that sets `globalThis.total` must not see it
+ * set again on its next run (Run ×N makes fresh runs), nor leak it into another run's thread.
  *
- * rememberGlobals() records the worker's own global properties once, before any job;
- * restoreGlobals() after each job deletes every global the job added and puts back the value
- * of every data property it replaced. Accessor properties (getters the platform defines) and
- * non-configurable ones are left as they are: a snippet cannot redefine those either.
- * What is not covered: changes inside a global object (`Math.random = …`).
+ * rememberGlobals() records the names of the worker's own globals once, before any job;
+ * forgetAddedGlobals() after each job deletes every global the job added.
+ *
+ * Only names are recorded, not values: reading every built-in global's descriptor makes the
+ * browser create each lazily installed interface object, about 11 ms per worker in Chromium,
+ * paid on every worker start. So a built-in a snippet replaces (`globalThis.fetch = …`) stays
+ * replaced in that worker until the pool retires it (and properties inside built-ins, such as
+ * `Math.random`, are not covered either).
  */
-let original: Map<PropertyKey, PropertyDescriptor> | null = null;
+let original: Set<PropertyKey> | null = null;
 
-/** Records the worker's globals as they are before any job. Call once, at the worker's start. */
+/** Records the names of the worker's globals before any job. Call once, at the worker's start. */
 export function rememberGlobals(): void {
-  original = new Map(Reflect.ownKeys(globalThis).map((key) => [key, Reflect.getOwnPropertyDescriptor(globalThis, key)!]));
+  original = new Set(Reflect.ownKeys(globalThis));
 }
 
-/** Undoes what the last job did to the global object (see the module comment). */
-export function restoreGlobals(): void {
+/** Deletes every global the last job added (see the module comment). */
+export function forgetAddedGlobals(): void {
   if (!original) return;
-  for (const key of Reflect.ownKeys(globalThis)) {
-    const before = original.get(key);
-    if (!before) {
-      Reflect.deleteProperty(globalThis, key);
-      continue;
-    }
-    const now = Reflect.getOwnPropertyDescriptor(globalThis, key);
-    if (!('value' in before) || !now || !('value' in now) || Object.is(now.value, before.value)) continue;
-    if (now.configurable) Reflect.defineProperty(globalThis, key, before);
-    else if (now.writable) Reflect.set(globalThis, key, before.value);
-  }
+  for (const key of Reflect.ownKeys(globalThis)) if (!original.has(key)) Reflect.deleteProperty(globalThis, key);
 }
