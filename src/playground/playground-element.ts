@@ -324,8 +324,11 @@ class InterleavePlayground extends HTMLElement {
     // client loaded): the program never starts.
     if (this.#stopRequested) return this.#finish(token, { type: 'end', status: 'stopped', durationMs: 0 });
     this.#status.textContent = 'Running…';
+    // Tracing slows a run down a little: a run records its timeline only if the reader has it open.
+    const trace = this.#timeline.open;
+    if (!trace) this.#timeline.untraced('This run recorded no timeline: a run records one only while the timeline is open. Press Run again to record one.');
     const end = await client.run(
-      this.#request({ trace: true }),
+      this.#request({ trace }),
       (event) => {
         if (event.type === 'output' || event.type === 'show') this.#output.push(event);
         else if (event.type === 'dropped') this.#output.addHidden(event.count);

@@ -88,14 +88,17 @@ test('hovering a mark and moving to marks and waits with the keyboard both show 
   await expect(timeline.locator('.tl-ring')).toHaveAttribute('visibility', 'visible');
 });
 
-test('other examples keep the timeline closed; opening it after a run draws that run', async ({ page }) => {
+test('other examples keep the timeline closed and record none; opened, the next run is drawn', async ({ page }) => {
   await page.goto(sync);
   const region = playground(page, 'A counter under a lock');
   const timeline = region.locator('details.pg-timeline');
   await expect(timeline).not.toHaveAttribute('open', '');
   await runAndWait(region);
   await expect(timeline.locator('svg')).toHaveCount(0); // Nothing is drawn while it is closed.
+  // A run with the timeline closed recorded no trace (tracing costs time): opening says so.
   await timeline.getByText('Timeline', { exact: true }).click();
+  await expect(timeline).toContainText('This run recorded no timeline');
+  await runAndWait(region);
   await expect(timeline.locator('.tl-lane .tl-label title')).toHaveText(['MainThread', 'adder-1', 'adder-2', 'adder-3', 'adder-4']);
   // 400,000 acquires in a few hundred ms overflow the bounded trace: the timeline says so.
   await expect(timeline.locator('.tl-note')).toContainText('events were dropped');

@@ -30,6 +30,11 @@ export class TimelinePanel {
     details.addEventListener('toggle', () => this.#schedule(0));
   }
 
+  /** Whether the timeline is open: a run records a trace only then (tracing costs the run time). */
+  get open(): boolean {
+    return this.#details.open;
+  }
+
   /** A run starts: forget the last one. */
   reset(): void {
     this.#started = true;
