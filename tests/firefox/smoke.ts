@@ -324,3 +324,61 @@ test('(f) an uncaught error points at the snippet line (Firefox stack format)', 
     expectContains(await text(page, title, 'log'), 'boom 42', 'the log');
   });
 });
+
+test('(g) Run ×N draws a histogram of N outcomes, and an open timeline draws lanes and hand-offs', { timeout: 90_000 }, async () => {
+  await withRetries('(g)', async () => {
+    const page = await openPage(SYNC);
+    const races = 'Lost updates';
+    await page.evaluate((title: string) => {
+      const input = document.querySelector<HTMLInputElement>(`[role=region][aria-label="Playground: ${title}"] .pg-repeat-count`)!;
+      input.value = '3';
+      input.dispatchEvent(new Event('input'));
+    }, races);
+    await click(page, races, 'Run ×3');
+    const status = await waitForStatus(page, races, /^Finished 3 runs|Error|Stopped|Timed out/, 60_000);
+    if (!/^Finished 3 runs/.test(status)) throw new Error(`Status: ${status}`);
+    const counts = await page.evaluate(
+      (title: string) =>
+        [...document.querySelectorAll(`[role=region][aria-label="Playground: ${title}"] .pg-histogram .show-value`)].map((value) =>
+          Number(value.textContent!.replaceAll(',', '')),
+        ),
+      races,
+    );
+    if (counts.reduce((sum, count) => sum + count, 0) !== 3) throw new Error(`Histogram counts: ${JSON.stringify(counts)}`);
+
+    const turns = 'Taking turns with a lock';
+    await click(page, turns, 'Run');
+    await waitForStatus(page, turns, /Finished in|Error|Deadlock|Stopped|Timed out/);
+    const drawn = await page.waitForFunction(
+      (title: string) => {
+        const region = document.querySelector(`[role=region][aria-label="Playground: ${title}"]`)!;
+        if (region.querySelector<HTMLElement>('.pg-timeline-body')?.dataset.drawn !== 'final') return null;
+        return { lanes: region.querySelectorAll('.tl-lane').length, handoffs: region.querySelectorAll('.tl-handoff').length };
+      },
+      { timeout: 10_000 },
+      turns,
+    );
+    const { lanes, handoffs } = (await drawn.jsonValue()) as { lanes: number; handoffs: number };
+    if (lanes !== 3 || handoffs < 1) throw new Error(`Timeline: ${lanes} lanes, ${handoffs} hand-offs`);
+  });
+});
+
+test('(h) a snippet’s drawing (show.graph) is drawn in the page', { timeout: 50_000 }, async () => {
+  await withRetries('(h)', async () => {
+    const page = await openPage('memory-gc/overview/');
+    const title = 'Reachable or garbage?';
+    await click(page, title, 'Run');
+    const status = await waitForStatus(page, title, /Finished in|Error|Deadlock|Stopped|Timed out/);
+    if (!/^Finished in/.test(status)) throw new Error(`Status: ${status}`);
+    const labels = await page.waitForFunction(
+      (title: string) => {
+        const texts = [...document.querySelectorAll(`[role=region][aria-label="Playground: ${title}"] .show-graph svg text`)];
+        return texts.length > 0 ? texts.map((text) => text.textContent) : null;
+      },
+      { timeout: 10_000 },
+      title,
+    );
+    const found = (await labels.jsonValue()) as string[];
+    for (const label of ['globals (root)', 'parent', 'child']) expectContains(found.join('\n'), label, 'the graph');
+  });
+});
