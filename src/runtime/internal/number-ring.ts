@@ -48,6 +48,9 @@ const CAPACITY = 1;
 const HEAD = 16;
 /** Slots start here, plus one word if needed to align the float64s to 8 bytes. */
 const SLOTS = 32;
+/** How many slots apart consecutive positions are spread (see NumberRing's #slot). */
+const SPREAD_BITS = 3;
+const SPREAD = 1 << SPREAD_BITS;
 /** Int32 words per slot: the SEQ word, a pad, the float64 value. */
 const SLOT_WORDS = 4;
 
@@ -92,6 +95,8 @@ export class NumberRing {
   readonly slots: number;
   readonly #mask: number;
   readonly #lap: number;
+  /** log2(slots / SPREAD): see #slot. */
+  readonly #spreadShift: number;
 
   constructor(words: Int32Array, base: number) {
     this.#words = words;
@@ -100,6 +105,7 @@ export class NumberRing {
     this.slots = words[base + CAPACITY];
     this.#mask = this.slots - 1;
     this.#lap = this.slots * STEP;
+    this.#spreadShift = this.slots >= 4 * SPREAD ? Math.log2(this.slots / SPREAD) : -1;
     const pad = (words.byteOffset + (base + SLOTS) * 4) % 8 === 0 ? 0 : 1;
     this.#seq0 = base + SLOTS + pad;
     this.#values = new Float64Array(words.buffer, 0, (words.byteOffset + words.byteLength) >> 3);
@@ -242,9 +248,15 @@ export class NumberRing {
     Atomics.and(this.#words, this.#tail, ~FROZEN);
   }
 
-  /** The SEQ word index of the slot serving `position`. */
+  /**
+   * The SEQ word index of the slot serving `position`. Consecutive positions go to slots
+   * slots/SPREAD apart (index 8q + r → r·slots/8 + q, a bijection), so threads putting or getting
+   * neighbouring positions at the same time write different cache lines, not one line in turns.
+   */
   #slot(position: number): number {
-    return this.#seq0 + ((position >>> 1) & this.#mask) * SLOT_WORDS;
+    const index = (position >>> 1) & this.#mask;
+    const spread = this.#spreadShift < 0 ? index : ((index & (SPREAD - 1)) << this.#spreadShift) | (index >>> SPREAD_BITS);
+    return this.#seq0 + spread * SLOT_WORDS;
   }
 
   /** What SEQ words are stored relative to: the first position of `position`'s slot. */
