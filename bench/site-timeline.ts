@@ -119,32 +119,17 @@ export async function timelineRender(browser: Browser, origin: string, dist: str
   await page.close();
 }
 
-/** Four threads × `n` increments under one Lock; prints how long the threads took. */
-const contendedSnippet = (n: number) => `import { Lock, Thread } from 'interleave';
-function add(counter: Int32Array, lock: Lock, n: number) {
-  for (let i = 0; i < n; i++) { lock.acquire(); counter[0]++; lock.release(); }
-}
-const counter = new Int32Array(new SharedArrayBuffer(4));
-const lock = new Lock();
-const threads = [0, 1, 2, 3].map(() => new Thread({ target: add, args: [counter, lock, ${n}] }));
-const t = performance.now();
-for (const thread of threads) thread.start();
-for (const thread of threads) thread.join();
-const ms = performance.now() - t;
-if (counter[0] !== 4 * ${n}) throw new Error('lost updates under the lock');
-console.log(JSON.stringify({ ms }));
-`;
-
 /**
- * Four threads × `n` rounds of `work` steps of arithmetic, then one increment under one Lock.
+ * Four threads × `n` rounds of `work` steps of arithmetic (none when 0: the plain contended
+ * case), then one increment under one Lock; prints how long the threads took.
  * With 40,000 steps (about 40 µs) a thread writes about 50 records per ms, which its ring (1,024
  * records, drained every 10 ms) keeps. The same arithmetic runs whether tracing is on or off.
  */
-const pacedSnippet = (n: number, work: number) => `import { Lock, Thread } from 'interleave';
+const lockSnippet = (n: number, work: number) => `import { Lock, Thread } from 'interleave';
 function add(counter: Int32Array, lock: Lock, n: number) {
   let x = 1;
   for (let i = 0; i < n; i++) {
-    for (let k = 0; k < ${work}; k++) x = (Math.imul(x, 1103515245) + 12345) | 0;
+    ${work > 0 ? `for (let k = 0; k < ${work}; k++) x = (Math.imul(x, 1103515245) + 12345) | 0;` : ''}
     lock.acquire(); counter[0]++; lock.release();
   }
   return x;
@@ -234,10 +219,10 @@ export async function tracingCost(browser: Browser, origin: string, dist: string
   };
   // Long enough (a few hundred ms) that thread start-up and scheduling noise matter little.
   const n = 1_000_000;
-  await measure(`4 threads × ${n.toLocaleString('en')} increments under one Lock`, contendedSnippet(n), 4 * n);
+  await measure(`4 threads × ${n.toLocaleString('en')} increments under one Lock`, lockSnippet(n, 0), 4 * n);
   const paced = 5_000;
   const work = 40_000;
-  await measure(`paced: 4 threads × ${paced.toLocaleString('en')} × (${work.toLocaleString('en')} steps of work, then one increment under the Lock)`, pacedSnippet(paced, work), 4 * paced, 'round');
+  await measure(`paced: 4 threads × ${paced.toLocaleString('en')} × (${work.toLocaleString('en')} steps of work, then one increment under the Lock)`, lockSnippet(paced, work), 4 * paced, 'round');
   const single = 8_000_000;
   await measure(`one thread, ${single.toLocaleString('en')} uncontended acquire+release`, uncontendedSnippet(single), single);
   await page.close();

@@ -81,8 +81,7 @@ function numericValue(outcome: string): number | null {
  * first appeared, and past MOST_TEXT_BARS the rarest are counted as "other outcomes".
  */
 export function histogram(outcomes: readonly string[]): OutcomeBar[] {
-  const counts = new Map<string, number>();
-  for (const outcome of outcomes) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  const counts = tally(outcomes);
   const numbers = [...counts.keys()].map(numericValue);
   if (numbers.length > 0 && numbers.every((value) => value !== null)) {
     return numericBars(counts, numbers as number[]);
@@ -121,11 +120,17 @@ function format(value: number): string {
 
 /** One sentence for screen readers and the status line: how the outcomes spread. */
 export function describeOutcomes(outcomes: readonly string[]): string {
-  const counts = new Map<string, number>();
-  for (const outcome of outcomes) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  const counts = tally(outcomes);
   const [top, topCount] = [...counts].reduce((best, entry) => (entry[1] > best[1] ? entry : best), ['', 0]);
   const runs = outcomes.length === 1 ? '1 run' : `${outcomes.length} runs`;
   if (counts.size === 1) return `${runs}, every one with the outcome ${top}.`;
   if (counts.size === outcomes.length) return `${runs}, each with a different outcome.`;
   return `${runs}, ${counts.size} different outcomes; the most common, ${top}, came ${topCount === 1 ? 'once' : `${topCount} times`}.`;
+}
+
+/** How many times each outcome came, in the order outcomes first appeared. */
+function tally(outcomes: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const outcome of outcomes) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  return counts;
 }

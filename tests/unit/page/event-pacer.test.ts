@@ -19,6 +19,17 @@ const argsOf = (event: TraceEvent) => Array.from({ length: event.records.length 
 const thread = { id: 1, name: 'MainThread', process: false };
 const lock = { id: 1, kind: 'lock' as const, line: 3 };
 
+/** A pacer whose first batch stays in flight until `release()`. */
+function heldPacer() {
+  const batches: RunEvent[][] = [];
+  let release!: () => void;
+  const pacer = new EventPacer((events) => {
+    batches.push(events);
+    return batches.length === 1 ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve();
+  });
+  return { pacer, batches, release: () => release() };
+}
+
 describe('EventPacer', () => {
   test('delivers in order, one batch in flight, end last', async () => {
     const batches: RunEvent[][] = [];
@@ -41,12 +52,7 @@ describe('EventPacer', () => {
   });
 
   test('a slow receiver gets at most MAX_PENDING_LINES lines at once; the rest are counted', async () => {
-    const batches: RunEvent[][] = [];
-    let release!: () => void;
-    const pacer = new EventPacer((events) => {
-      batches.push(events);
-      return batches.length === 1 ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve();
-    });
+    const { pacer, batches, release } = heldPacer();
     pacer.push([line(0)]); // In flight until released.
     const total = MAX_PENDING_LINES * 3;
     pacer.push(Array.from({ length: total }, (_, i) => line(i + 1)));
@@ -69,12 +75,7 @@ describe('EventPacer', () => {
       time: n,
       data: { kind: 'bars', title: `drawing ${n}`, bars: [{ label: 'a', value: n }] },
     });
-    const batches: RunEvent[][] = [];
-    let release!: () => void;
-    const pacer = new EventPacer((events) => {
-      batches.push(events);
-      return batches.length === 1 ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve();
-    });
+    const { pacer, batches, release } = heldPacer();
     pacer.push([line(0)]); // In flight until released.
     const sent: RunEvent[] = [];
     for (let i = 1; i <= 100; i++) sent.push(line(i), drawing(i));
@@ -94,17 +95,6 @@ describe('EventPacer', () => {
 });
 
 describe('EventPacer and trace events', () => {
-  /** A pacer whose first batch stays in flight until `release()`. */
-  function heldPacer() {
-    const batches: RunEvent[][] = [];
-    let release!: () => void;
-    const pacer = new EventPacer((events) => {
-      batches.push(events);
-      return batches.length === 1 ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve();
-    });
-    return { pacer, batches, release: () => release() };
-  }
-
   test('trace events that wait are merged into one, with every description and drop count', async () => {
     const { pacer, batches, release } = heldPacer();
     pacer.push([line(0)]);
