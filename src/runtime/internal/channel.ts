@@ -173,6 +173,8 @@ export class Channel {
   readonly #identity: ChannelIdentity;
   /** The lock getters take: GET_LOCK in FIFO order (putters and getters apart), else LOCK. */
   readonly #getLock: number;
+  /** Whether the channel has a maxsize (fixed at creation). */
+  readonly #bounded: boolean;
   /** Whether numbers may use the ring (FIFO order, with slots); else it stays frozen and empty. */
   readonly #fifo: boolean;
   readonly #ring: NumberRing;
@@ -193,6 +195,7 @@ export class Channel {
     this.#ring = new NumberRing(words, base + RING);
     this.#fifo = store.order === 'fifo' && this.#ring.slots > 0;
     const maxsize = words[base + MAXSIZE];
+    this.#bounded = maxsize > 0;
     const slots = this.#ring.slots;
     this.#ringLimit = maxsize > 0 && maxsize <= slots ? maxsize : slots;
   }
@@ -300,12 +303,6 @@ export class Channel {
           this.#afterPut(waited);
           return true;
         }
-        if (status === RING_BUSY) {
-          // The get that frees our slot is between its two stores: it frees it at once.
-          this.#await(() => !ring.putBusy(), NOT_FULL, PUTTERS, FULL_SLEEPERS, Infinity);
-          waited = true;
-          continue;
-        }
         if (status === RING_FULL && this.#ringLimit === words[b + MAXSIZE]) {
           // The ring holds maxsize items: the channel is full.
           if (msUntil(deadline) === 0) return this.#fail('full');
@@ -392,20 +389,24 @@ export class Channel {
       status = this.#ring.tryGet();
       if (status === GOT) {
         const value = this.#ring.value;
-        this.#afterGet(false);
+        this.#afterGet(false, false);
         return value;
       }
     }
     return this.#getSlow(timeout, status);
   }
 
-  /** After a get: trace, wake a putter if any waits, and (after waiting) pass items on. */
-  #afterGet(waited: boolean): void {
+  /**
+   * After a get: trace, wake a putter if any waits for the room this get made, and (after
+   * waiting) pass items on. Putters wait for room only in a bounded channel or for the
+   * store's arena, so a ring get in an unbounded channel (`fromStore` false) skips that look.
+   */
+  #afterGet(waited: boolean, fromStore: boolean): void {
     const words = this.#words;
     const b = this.#base;
     if (tracing()) trace(this.#identity.getOp, this.#identity.object, this.size());
-    // After the item is taken (a sequentially consistent store or add): see #await.
-    if (Atomics.load(words, b + PUTTERS) > 0) {
+    // After the item is taken (a sequentially consistent CAS or add): see #await.
+    if ((fromStore || this.#bounded) && Atomics.load(words, b + PUTTERS) > 0) {
       Atomics.add(words, b + NOT_FULL, 1);
       this.#wake(NOT_FULL, FULL_SLEEPERS, 1);
     }
@@ -428,7 +429,7 @@ export class Channel {
         if (status === RING_RETRY) status = ring.tryGet();
         if (status === GOT) {
           const value = ring.value;
-          this.#afterGet(waited);
+          this.#afterGet(waited, false);
           return value;
         }
         if (status === RING_BUSY) {
@@ -455,7 +456,7 @@ export class Channel {
         }
       }
       if (taken) {
-        this.#afterGet(waited);
+        this.#afterGet(waited, true);
         return item === ENCODED ? this.#decoderFor().decode(this.store.encoded, 0, this.store.encodedSize) : item;
       }
       if (this.size() > 0) continue;

@@ -89,6 +89,28 @@ describe('NumberRing', () => {
     expect(r.size()).toBe(0);
   });
 
+  it('a putter that last saw the ring full reads HEAD again, and finds the room gets made since', () => {
+    // Two views of one ring, as two threads have: the putter's remembered HEAD goes stale.
+    const words = wordsOf(ringWords(8));
+    NumberRing.init(words, 0, 8);
+    const putter = new NumberRing(words, 0);
+    const getter = new NumberRing(words, 0);
+    for (let lap = 0; lap < 3; lap++) {
+      for (let i = 0; i < 8; i++) expect(putter.tryPut(lap * 8 + i, 8)).toBe(PUT_DONE);
+      expect(putter.tryPut(-1, 8)).toBe(RING_FULL);
+      for (let i = 0; i < 3; i++) {
+        expect(getter.tryGet()).toBe(GOT);
+        expect(getter.value).toBe(lap * 8 + i);
+      }
+      // Exactly the 3 freed slots, then full again.
+      for (let i = 0; i < 3; i++) expect(putter.tryPut(100 + i, 8)).toBe(PUT_DONE);
+      expect(putter.tryPut(-1, 8)).toBe(RING_FULL);
+      const rest: number[] = [];
+      while (getter.tryGet() === GOT) rest.push(getter.value);
+      expect(rest).toEqual([...Array.from({ length: 5 }, (_, i) => lap * 8 + 3 + i), 100, 101, 102]);
+    }
+  });
+
   it('refuses puts while frozen, still gives what it holds, and takes puts again once thawed', () => {
     const r = ring(4);
     r.tryPut(1, 4);
