@@ -25,9 +25,9 @@
  * registered. Every step is sequentially consistent, so either the waker sees the registration
  * (and bumps the word the waiter sleeps on) or the waiter's second look sees the change (and
  * it retries): no wake-up is lost, and a stream with nobody waiting pays no extra atomic
- * write. Wakers call `Atomics.notify` only when a waiter has gone to sleep (EMPTY_SLEEPERS /
- * FULL_SLEEPERS, Semaphore's scheme), and uncount the sleepers they wake (see #wake). A ring
- * slot can be claimed before it is published (or freed), so a woken getter may find the item
+ * write. Wakers call `Atomics.notify` only when a waiter may be asleep (EMPTY_SLEEPERS /
+ * FULL_SLEEPERS, sleepers.ts). A ring slot can be claimed before it is published, so a woken
+ * getter may find the item
  * it was woken for behind one still being written and sleep again; a getter (putter) that
  * waited and succeeds therefore passes a wake-up on while items (room) remain. Waiters first
  * spin briefly, unregistered, since on another core the next put usually lands within
@@ -48,6 +48,7 @@ import { deadlineAfter, futexWait, msUntil, mutexLockSlow, mutexTryLock, mutexUn
 import { ENCODED, ItemStore, MAX_PAYLOAD_BYTES, STORE_WORDS, type ItemOrder, type StoreBuffers } from './item-store.ts';
 import { GOT, NumberRing, PUT_DONE, RING_BUSY, RING_EMPTY, RING_FROZEN, RING_FULL, ringWords } from './number-ring.ts';
 import { SHARE } from './share.ts';
+import { sleepCounted, wakeCounted } from './sleepers.ts';
 import { trace, tracing } from './trace.ts';
 import { ValueDecoder, ValueEncoder } from './value-codec.ts';
 
@@ -84,11 +85,7 @@ const MAXSIZE = SHUTDOWN + 1;
 const NOT_EMPTY = 4 * LINE_WORDS;
 /** Threads waiting for an item (get, poll): registered before they read NOT_EMPTY. */
 const GETTERS = NOT_EMPTY + 1;
-/**
- * Those of GETTERS that are in (or about to enter) Atomics.wait: only they need a notify.
- * Never fewer than the threads asleep (see #wake); briefly more while a waker that woke one
- * has yet to uncount it.
- */
+/** Those of GETTERS in (or about to enter) Atomics.wait on NOT_EMPTY: sleepers.ts's count. */
 const EMPTY_SLEEPERS = NOT_EMPTY + 2;
 // Line 5, putters waiting:
 /** Bumped by a get while PUTTERS > 0 (and by shutdown): putters waiting for room sleep on it. */
@@ -622,23 +619,9 @@ export class Channel {
     mutexUnlock(this.#words, this.#base + which);
   }
 
-  /**
-   * Wakes up to `count` threads asleep on `sequence`, if `sleepers` says any may be, and
-   * uncounts the ones it woke. Atomics.notify's answer is exact: it counts the waiters it took
-   * off the list, and each of those (and only those) sees 'ok' and leaves the uncounting to
-   * us (#await); a waiter that sees anything else uncounts itself. So `sleepers` is never less
-   * than the threads in (or about to enter) Atomics.wait, and a waker that reads 0 may skip
-   * the notify: no wake-up is lost. Without this, every put between a notify and the woken
-   * getter getting a core called notify again (on 2 cores: for every item of a 4→4 stream).
-   */
+  /** Wakes up to `count` threads asleep on `sequence`, if `sleepers` counts any (sleepers.ts). */
   #wake(sequence: number, sleepers: number, count: number): void {
-    const words = this.#words;
-    const b = this.#base;
-    // Never negative (each uncount follows its thread's count); `<= 0` so a miscount would
-    // show as a hang in tests rather than hide behind extra notifies.
-    if (Atomics.load(words, b + sleepers) <= 0) return;
-    const woken = Atomics.notify(words, b + sequence, count);
-    if (woken > 0) Atomics.sub(words, b + sleepers, woken);
+    wakeCounted(this.#words, this.#base + sequence, this.#base + sleepers, count);
   }
 
   readonly #itemOrShutdown = (): boolean => this.size() > 0 || this.isShutDown();
@@ -662,20 +645,11 @@ export class Channel {
       const seen = Atomics.load(words, b + sequence);
       const ms = msUntil(deadline);
       if (ms === 0 || ready()) return;
-      // Semaphore's scheme: wakers call Atomics.notify only if someone may be asleep.
-      Atomics.add(words, b + sleepers, 1);
-      // Whether a notify ended our sleep ('ok'): that waker has uncounted us (#wake). Noted
-      // per sleep, since blockOn may throw after sleeping.
-      let notified = false;
-      try {
-        blockOn({ kind: this.#identity.kind, object: this.#identity.object, timeout: ms }, (left) => {
-          const result = futexWait(words, b + sequence, seen, left);
-          if (result === 'ok') notified = true;
-          return result;
-        });
-      } finally {
-        if (!notified) Atomics.sub(words, b + sleepers, 1);
-      }
+      // Counted right at the wait, not before blockOn's bookkeeping: a counted thread not yet
+      // asleep makes wakers notify for nobody (sleepers.ts).
+      blockOn({ kind: this.#identity.kind, object: this.#identity.object, timeout: ms }, (left) =>
+        sleepCounted(words, b + sequence, b + sleepers, seen, left),
+      );
     } finally {
       Atomics.sub(words, b + waiters, 1);
     }

@@ -137,6 +137,12 @@ const O_LINE = 1;
 const O_OWNER = 2;
 const OBJECT_WORDS = 3;
 
+/**
+ * Most threads a run may allow: all of them may sleep on one queue at once, and sleepers.ts
+ * counts sleepers in 12 bits.
+ */
+export const THREAD_LIMIT = 4095;
+
 /** Longest thread name kept (longer names are cut and end in "…"). */
 const NAME_UNITS = 48;
 
@@ -212,6 +218,9 @@ export class ControlBlock {
   /** Allocates a fresh control block for one run (the host does this once per run). */
   static create(options: ControlBlockOptions = {}): ControlBlock {
     const maxThreads = positiveInteger(options.maxThreads ?? 64, 'maxThreads');
+    if (maxThreads > THREAD_LIMIT) {
+      throw new RangeError(`ControlBlock.create: maxThreads is at most ${THREAD_LIMIT}, got ${maxThreads}.`);
+    }
     const maxObjects = positiveInteger(options.maxObjects ?? 4096, 'maxObjects');
     const requested = options.traceCapacity ?? 1024;
     let traceCapacity = 0;
