@@ -430,8 +430,9 @@ export class Channel {
           return value;
         }
         if (status === RING_BUSY) {
-          // The put that fills the oldest slot is between its two stores: it publishes at once.
-          this.#await(() => ring.peek() !== RING_BUSY, NOT_EMPTY, GETTERS, EMPTY_SLEEPERS, Infinity);
+          // The put that fills the oldest slot is between its claim and its publish: it
+          // publishes at once (unless descheduled: then we sleep, and it wakes us).
+          this.#awaitPublished();
           waited = true;
           continue;
         }
@@ -572,7 +573,7 @@ export class Channel {
       for (;;) {
         const status = ring.tryGet();
         if (status === GOT) dropped++;
-        else if (status === RING_BUSY) this.#await(() => ring.peek() !== RING_BUSY, NOT_EMPTY, GETTERS, EMPTY_SLEEPERS, Infinity);
+        else if (status === RING_BUSY) this.#awaitPublished();
         else break;
       }
     }
@@ -624,7 +625,21 @@ export class Channel {
     wakeCounted(this.#words, this.#base + sequence, this.#base + sleepers, count);
   }
 
-  readonly #itemOrShutdown = (): boolean => this.size() > 0 || this.isShutDown();
+  /**
+   * Whether a get would find something: an item published at the ring's HEAD or stored, or
+   * the shutdown. What waiting getters spin on, so it never reads TAIL (see
+   * NumberRing.published); an item claimed and not yet published is not there yet, and its
+   * put wakes registered getters once it is.
+   */
+  readonly #itemOrShutdown = (): boolean =>
+    (this.#fifo && this.#ring.published(this.#ring.head())) || this.store.count() > 0 || this.isShutDown();
+
+  /** Waits (no time limit: a put is finishing) until the oldest ring item is published or got. */
+  #awaitPublished(): void {
+    const ring = this.#ring;
+    const head = ring.head();
+    this.#await(() => ring.head() !== head || ring.published(head), NOT_EMPTY, GETTERS, EMPTY_SLEEPERS, Infinity);
+  }
 
   /**
    * Waits, holding no lock, until `ready()` may be true or `deadline` passes; the caller then

@@ -210,13 +210,18 @@ export class NumberRing {
     }
   }
 
-  /** What {@link tryGet} would answer now (GOT, RING_EMPTY or RING_BUSY), taking nothing. */
-  peek(): number {
-    const words = this.#words;
-    const head = Atomics.load(words, this.#head);
-    const d = (Atomics.load(words, this.#slot(head)) + this.#first(head) - (head + 1)) | 0;
-    if (d >= 0) return GOT;
-    return (Atomics.load(words, this.#tail) & ~FROZEN) === head ? RING_EMPTY : RING_BUSY;
+  /** HEAD now: the position the next get takes. */
+  head(): number {
+    return Atomics.load(this.#words, this.#head);
+  }
+
+  /**
+   * Whether the item at `position` is published (a get at that position would take it).
+   * Reads only that slot's SEQ: waiters spin on this, not on TAIL, which every put writes
+   * (a waiter reading TAIL would make each put's claim a cache miss).
+   */
+  published(position: number): boolean {
+    return ((Atomics.load(this.#words, this.#slot(position)) + this.#first(position) - (position + 1)) | 0) >= 0;
   }
 
   /** Claimed items not yet got (a snapshot; counts puts still writing). */
