@@ -27,11 +27,11 @@
  * it retries): no wake-up is lost, and a stream with nobody waiting pays no extra atomic
  * write. Wakers call `Atomics.notify` only when a waiter may be asleep (EMPTY_SLEEPERS /
  * FULL_SLEEPERS, sleepers.ts). A ring slot can be claimed before it is published, so a woken
- * getter may find the item
- * it was woken for behind one still being written and sleep again; a getter (putter) that
- * waited and succeeds therefore passes a wake-up on while items (room) remain. Waiters first
- * spin briefly, unregistered, since on another core the next put usually lands within
- * microseconds (see #await).
+ * getter may find the item it was woken for behind one still being written and sleep again;
+ * a getter (putter) that waited and succeeds therefore passes a wake-up on while items (room)
+ * remain. Waiters first spin briefly, unregistered, since on another core the next put
+ * usually lands within microseconds (see #await); getters spin on the oldest ring slot, never
+ * on TAIL, the line every put writes.
  *
  * Encoding an item (value-codec.ts) happens before taking a mutex, decoding after it (from a
  * private copy of the bytes): a mutex covers only byte copies. A number skips the codec.
@@ -293,8 +293,8 @@ export class Channel {
     let spun = false;
     for (;;) {
       if (bytes === null && this.#fifo) {
-        // Read before the try: a bounded wait below ends when it changes.
-        const count = words[b + MAXSIZE] === 0 ? 0 : this.size();
+        // Read before the try: a wait for room below ends when a get moves it.
+        const head = this.#bounded ? ring.head() : 0;
         const status = ring.tryPut(item as number, this.#ringLimit);
         if (status === PUT_DONE) {
           this.#afterPut(waited);
@@ -303,7 +303,7 @@ export class Channel {
         if (status === RING_FULL && this.#ringLimit === words[b + MAXSIZE]) {
           // The ring holds maxsize items: the channel is full.
           if (msUntil(deadline) === 0) return this.#fail('full');
-          this.#await(() => this.size() !== count || this.isShutDown(), NOT_FULL, PUTTERS, FULL_SLEEPERS, deadline);
+          this.#await(() => ring.head() !== head || this.isShutDown(), NOT_FULL, PUTTERS, FULL_SLEEPERS, deadline);
           waited = true;
           continue;
         }
