@@ -6,6 +6,7 @@ import { WorkerPool } from './pool.ts';
 import type { CompiledModules, RunEvent, RunOptions } from './protocol.ts';
 import { runBatch } from './run-batch.ts';
 import { showText } from './show-text.ts';
+import { THREAD_LIMIT } from '../runtime/internal/control-block.ts';
 import { nodePlatform } from '../runtime/platform/node.ts';
 
 /** Time limit when `--timeout` is not given: long enough for every article example. */
@@ -34,7 +35,7 @@ Options:
   --plain            print only the console text, without thread labels
   --timeout MS       stop the run after MS milliseconds (default ${DEFAULT_CLI_TIMEOUT_MS})
   --gil              simulate a global interpreter lock
-  --max-threads N    most threads the program may start in all (finished ones count too)
+  --max-threads N    most threads the program may start in all, 1–4095 (finished ones count too)
   --repeat N         run it N times, fresh each time, and print a histogram of the outcomes
                      (a run's outcome is its last line, or see --outcome) instead of the output
   --outcome REGEX    with --repeat: the outcome is the last line matching REGEX (its first
@@ -73,7 +74,8 @@ export function parseArgs(argv: string[]): CliOptions | string {
       if (typeof value === 'string') return value;
       if (arg === '--timeout') run.timeout = value;
       else if (arg === '--repeat') repeat = Math.floor(value);
-      else run.maxThreads = Math.floor(value);
+      else if (Math.floor(value) >= 1 && value <= THREAD_LIMIT) run.maxThreads = Math.floor(value);
+      else return `--max-threads needs a whole number from 1 to ${THREAD_LIMIT}.`;
     } else if (arg === '--outcome') {
       const source = rest[++i];
       if (source === undefined) return '--outcome needs a regular expression, e.g. --outcome \'got (\\d+)$\'.';

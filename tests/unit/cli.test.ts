@@ -79,6 +79,11 @@ describe('interleave run', () => {
     const wrong = await cli('run', fixture('hello-threads.ts'), '--timeout', 'soon');
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toBe('interleave: usage: --timeout needs a positive number.\n');
+    for (const threads of ['0.5', '4096']) {
+      const tooMany = await cli('run', fixture('hello-threads.ts'), '--max-threads', threads);
+      expect(tooMany.code).toBe(2);
+      expect(tooMany.stderr).toBe('interleave: usage: --max-threads needs a whole number from 1 to 4095.\n');
+    }
     const missing = await cli('run', fixture('no-such-file.ts'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^interleave: usage: cannot read /);
