@@ -382,3 +382,58 @@ test('(h) a snippet’s drawing (show.graph) is drawn in the page', { timeout: 5
     for (const label of ['globals (root)', 'parent', 'child']) expectContains(found.join('\n'), label, 'the graph');
   });
 });
+
+/** 4 producers × 20,000 items (every 100th an object) through one Queue to 4 consumers. */
+const QUEUE_STREAM = `import { Queue, Thread } from "interleave";
+
+const PRODUCERS = 4, CONSUMERS = 4, EACH = 20000;
+
+function produce(items: Queue, p: number, each: number) {
+  for (let i = 0; i < each; i++) items.put(i % 100 === 0 ? { p, i } : p * each + i);
+}
+
+function consume(items: Queue, results: Queue, each: number) {
+  const last = [-1, -1, -1, -1];
+  let count = 0, sum = 0, ordered = true;
+  for (;;) {
+    const item = items.get();
+    if (item === -1) break;
+    const [p, i] = typeof item === "number" ? [Math.floor(item / each), item % each] : [item.p, item.i];
+    if (i <= last[p]) ordered = false;
+    last[p] = i;
+    count++;
+    sum += p * each + i;
+  }
+  results.put({ count, sum, ordered });
+}
+
+const items = new Queue();
+const results = new Queue();
+const consumers = Array.from({ length: CONSUMERS }, () => new Thread({ target: consume, args: [items, results, EACH] }));
+const producers = Array.from({ length: PRODUCERS }, (_, p) => new Thread({ target: produce, args: [items, p, EACH] }));
+for (const t of [...consumers, ...producers]) t.start();
+for (const t of producers) t.join();
+for (let c = 0; c < CONSUMERS; c++) items.put(-1);
+let count = 0, sum = 0, ordered = true;
+for (let c = 0; c < CONSUMERS; c++) {
+  const r = results.get();
+  count += r.count;
+  sum += r.sum;
+  ordered &&= r.ordered;
+}
+for (const t of consumers) t.join();
+const n = PRODUCERS * EACH;
+console.log(\`items \${count}, sum \${sum === (n * (n - 1)) / 2 ? "right" : "wrong"}, order per producer \${ordered ? "kept" : "broken"}\`);
+`;
+
+test('(i) a Queue carries numbers and objects from 4 producers to 4 consumers, each once and in order per producer', { timeout: 50_000 }, async () => {
+  // The lock-free number ring and the locked item store together, under SpiderMonkey's JIT.
+  await withRetries('(i)', async () => {
+    const title = 'Start and join';
+    const page = await openPage(THREADS, { [title]: QUEUE_STREAM });
+    await click(page, title, 'Run');
+    const status = await waitForStatus(page, title, /Finished in|Error|Deadlock|Stopped|Timed out/, 40_000);
+    if (!/^Finished in/.test(status)) throw new Error(`Status: ${status}; log: ${(await text(page, title, 'log')).slice(0, 600)}`);
+    expectContains(await text(page, title, 'log'), 'items 80000, sum right, order per producer kept', 'the log');
+  });
+});
