@@ -73,6 +73,38 @@ console.log('errors', errors[0], 'exactly once', seen.every((n) => n === 1), 'le
     expect(lines).toEqual(['errors 0 exactly once true left 0']);
   });
 
+  it('a bounded queue of numbers (the ring full, putters waiting for room) serves 4 producers and 4 consumers', async () => {
+    const { end, lines } = await run(`import { Queue, Thread } from 'interleave';
+function produce(queue: Queue, producer: number, count: number) {
+  for (let i = 0; i < count; i++) queue.put(producer * count + i);
+}
+function consume(queue: Queue, seen: Int32Array, errors: Int32Array, count: number) {
+  const last = [-1, -1, -1, -1];
+  for (;;) {
+    const code = queue.get();
+    if (code === -1) return;
+    const producer = Math.floor(code / count);
+    if (code <= last[producer]) Atomics.add(errors, 0, 1);
+    last[producer] = code;
+    Atomics.add(seen, code, 1);
+  }
+}
+const count = 10000;
+const queue = new Queue(8);
+const seen = new Int32Array(new SharedArrayBuffer(4 * 4 * count));
+const errors = new Int32Array(new SharedArrayBuffer(4));
+const producers = [0, 1, 2, 3].map((p) => new Thread({ target: produce, args: [queue, p, count] }));
+const consumers = [0, 1, 2, 3].map(() => new Thread({ target: consume, args: [queue, seen, errors, count] }));
+for (const t of [...producers, ...consumers]) t.start();
+for (const t of producers) t.join();
+for (let c = 0; c < 4; c++) queue.put(-1);
+for (const t of consumers) t.join();
+console.log('errors', errors[0], 'exactly once', seen.every((n) => n === 1), 'left', queue.qsize());
+`);
+    expect(end.status, end.message).toBe('finished');
+    expect(lines).toEqual(['errors 0 exactly once true left 0']);
+  });
+
   it('carries an item larger than the queue buffer, and the queue stays usable', async () => {
     const { end, lines } = await run(`import { Queue, Thread } from 'interleave';
 function echo(inbox: Queue, outbox: Queue) { outbox.put(inbox.get().length); outbox.put(inbox.get()); }
