@@ -54,13 +54,9 @@ export class OutputView {
   #pending: Entry[] = [];
   /** Drawings among #pending. */
   #pendingDrawings = 0;
-  /** Lines and drawings the page itself hid: it knows which is which. */
+  /** Lines and drawings hidden: by the page (it keeps a bound) or dropped by the runner. */
   #hidden = 0;
   #hiddenDrawings = 0;
-  /** What the runner dropped before sending: a count of lines and drawings together (see hiddenText). */
-  #dropped = 0;
-  /** Whether this run has sent any drawing (shown or not). */
-  #sawDrawing = false;
   #visible = 0;
   /** Drawings in the log. */
   #drawings = 0;
@@ -83,8 +79,6 @@ export class OutputView {
     this.#pendingDrawings = 0;
     this.#hidden = 0;
     this.#hiddenDrawings = 0;
-    this.#dropped = 0;
-    this.#sawDrawing = false;
     this.#visible = 0;
     this.#drawings = 0;
     this.#colours.clear();
@@ -96,7 +90,6 @@ export class OutputView {
   push(event: OutputEvent): void {
     this.#pending.push(event);
     if (event.type === 'show') {
-      this.#sawDrawing = true;
       this.#pendingDrawings++;
       if (this.#pendingDrawings > MAX_VISIBLE_DRAWINGS) {
         // A drawing that could never be visible is counted, not kept.
@@ -118,9 +111,10 @@ export class OutputView {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  /** Lines or drawings the runner itself dropped before sending (its own bound); it does not say which. */
-  addHidden(count: number): void {
-    this.#dropped += count;
+  /** Lines and drawings the runner itself dropped before sending (its own bound). */
+  addHidden(lines: number, drawings: number): void {
+    this.#hidden += lines;
+    this.#hiddenDrawings += drawings;
     this.#frame ||= requestAnimationFrame(() => this.#flush());
   }
 
@@ -166,9 +160,9 @@ export class OutputView {
     this.#pending.splice(0, taken);
     this.#log.append(fragment);
     this.#trim();
-    if (this.#hidden > 0 || this.#hiddenDrawings > 0 || this.#dropped > 0) {
+    if (this.#hidden > 0 || this.#hiddenDrawings > 0) {
       this.#hiddenNote.hidden = false;
-      this.#hiddenNote.textContent = hiddenText({ lines: this.#hidden, drawings: this.#hiddenDrawings, dropped: this.#dropped, sawDrawing: this.#sawDrawing });
+      this.#hiddenNote.textContent = hiddenText(this.#hidden, this.#hiddenDrawings);
     }
     this.#log.scrollTop = this.#log.scrollHeight;
     if (this.#pending.length === 0) {
@@ -255,31 +249,12 @@ export class OutputView {
   }
 }
 
-/** What the page has hidden, for the note above the output. */
-export interface HiddenCounts {
-  /** Lines the page hid (it keeps at most MAX_VISIBLE_LINES). */
-  lines: number;
-  /** Drawings the page hid (it keeps at most MAX_VISIBLE_DRAWINGS). */
-  drawings: number;
-  /** What the runner dropped before sending: lines, and drawings too, in one count. */
-  dropped: number;
-  /** Whether the run has sent any drawing. */
-  sawDrawing: boolean;
-}
-
-/**
- * The note on what was hidden: "1,200 earlier lines hidden", "3 earlier drawings hidden"… The
- * runner's dropped count does not say how many of it were drawings, so once the run has drawn
- * anything, the note does not call them lines: "N earlier lines or drawings hidden" (N counting
- * everything hidden). Before any drawing, the runner's count is taken for lines.
- */
-export function hiddenText({ lines, drawings, dropped, sawDrawing }: HiddenCounts): string {
+/** The note on what was hidden: "1,200 earlier lines hidden", "4 earlier lines and 1 drawing hidden"… */
+export function hiddenText(lines: number, drawings: number): string {
   const count = (n: number, noun: string, nouns: string) => `${n.toLocaleString('en')} ${n === 1 ? noun : nouns}`;
-  if (dropped > 0 && sawDrawing) return `${count(lines + drawings + dropped, 'earlier line or drawing', 'earlier lines or drawings')} hidden`;
-  const allLines = lines + dropped;
-  if (drawings === 0) return `${count(allLines, 'earlier line', 'earlier lines')} hidden`;
-  if (allLines === 0) return `${count(drawings, 'earlier drawing', 'earlier drawings')} hidden`;
-  return `${count(allLines, 'earlier line', 'earlier lines')} and ${count(drawings, 'drawing', 'drawings')} hidden`;
+  if (drawings === 0) return `${count(lines, 'earlier line', 'earlier lines')} hidden`;
+  if (lines === 0) return `${count(drawings, 'earlier drawing', 'earlier drawings')} hidden`;
+  return `${count(lines, 'earlier line', 'earlier lines')} and ${count(drawings, 'drawing', 'drawings')} hidden`;
 }
 
 function formatTime(ms: number): string {

@@ -331,7 +331,7 @@ class InterleavePlayground extends HTMLElement {
       this.#request({ trace }),
       (event) => {
         if (event.type === 'output' || event.type === 'show') this.#output.push(event);
-        else if (event.type === 'dropped') this.#output.addHidden(event.count);
+        else if (event.type === 'dropped') this.#output.addHidden(event.lines, event.drawings);
         else if (event.type === 'trace') this.#timeline.push(event);
       },
       () => this.#output.idle(),

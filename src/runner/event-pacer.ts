@@ -27,7 +27,9 @@ export class EventPacer {
   #lines: OutputEvent[] = [];
   /** How many of #lines are drawings. */
   #drawings = 0;
-  #dropped = 0;
+  /** Dropped since the last batch, for the page's note: lines, and drawings apart. */
+  #droppedLines = 0;
+  #droppedDrawings = 0;
   #end: EndEvent | null = null;
   /** Trace records waiting, merged and bounded on their own (trace-backlog.ts). */
   readonly #trace = new TraceBacklog();
@@ -42,23 +44,34 @@ export class EventPacer {
       if (event.type === 'output' || event.type === 'show') {
         this.#lines.push(event);
         if (event.type === 'show') this.#drawings++;
-      } else if (event.type === 'dropped') this.#dropped += event.count;
+      } else if (event.type === 'dropped') {
+        this.#droppedLines += event.lines;
+        this.#droppedDrawings += event.drawings;
+      }
       else if (event.type === 'end') this.#end = event;
       else if (event.type === 'trace') this.#trace.add(event);
     }
     const excess = this.#lines.length - MAX_PENDING_LINES;
-    if (excess > 0) {
-      for (const event of this.#lines.splice(0, excess)) if (event.type === 'show') this.#drawings--;
-      this.#dropped += excess;
-    }
+    if (excess > 0) for (const event of this.#lines.splice(0, excess)) this.#drop(event);
     if (this.#drawings > MAX_PENDING_DRAWINGS) {
       // Drops the oldest drawings, keeping every line and the order of the rest.
       let surplus = this.#drawings - MAX_PENDING_DRAWINGS;
-      this.#lines = this.#lines.filter((event) => event.type !== 'show' || surplus-- <= 0);
-      this.#dropped += this.#drawings - MAX_PENDING_DRAWINGS;
-      this.#drawings = MAX_PENDING_DRAWINGS;
+      this.#lines = this.#lines.filter((event) => {
+        if (event.type !== 'show' || surplus <= 0) return true;
+        surplus--;
+        this.#drop(event);
+        return false;
+      });
     }
     this.#pumping ??= this.#pump();
+  }
+
+  /** Counts a waiting line or drawing that is dropped (already taken out of #lines). */
+  #drop(event: OutputEvent): void {
+    if (event.type === 'show') {
+      this.#drawings--;
+      this.#droppedDrawings++;
+    } else this.#droppedLines++;
   }
 
   /** Resolves once everything pushed so far has been delivered. */
@@ -68,16 +81,19 @@ export class EventPacer {
 
   async #pump(): Promise<void> {
     try {
-      while (this.#lines.length > 0 || this.#dropped > 0 || this.#end || !this.#trace.empty) {
+      while (this.#lines.length > 0 || this.#droppedLines + this.#droppedDrawings > 0 || this.#end || !this.#trace.empty) {
         const batch: RunEvent[] = [];
-        if (this.#dropped > 0) batch.push({ type: 'dropped', count: this.#dropped });
+        if (this.#droppedLines + this.#droppedDrawings > 0) {
+          batch.push({ type: 'dropped', lines: this.#droppedLines, drawings: this.#droppedDrawings });
+        }
         batch.push(...this.#lines);
         const trace = this.#trace.take();
         if (trace) batch.push(trace);
         if (this.#end) batch.push(this.#end);
         this.#lines = [];
         this.#drawings = 0;
-        this.#dropped = 0;
+        this.#droppedLines = 0;
+        this.#droppedDrawings = 0;
         this.#end = null;
         await this.#send(batch);
       }

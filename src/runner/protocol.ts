@@ -50,7 +50,8 @@ export type RunEvent =
   /** A drawing a snippet asked for with show.table/bars/graph/line; it sits among the lines. */
   | { type: 'show'; thread: string; threadId: number; time: number; data: ShowData }
   | TraceEvent
-  | { type: 'dropped'; count: number }
+  /** Lines and drawings the runner dropped (its bound on what waits for the page). */
+  | { type: 'dropped'; lines: number; drawings: number }
   | {
       type: 'end';
       status: RunStatus;
@@ -64,6 +65,7 @@ const drawingKinds = new Set<string>(['table', 'bars', 'graph', 'line']);
 const levels = new Set<string>(['log', 'info', 'warn', 'error', 'debug']);
 const statuses = new Set<string>(['finished', 'error', 'deadlock', 'timed-out', 'stopped']);
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 const isOptional = (value: unknown, test: (v: unknown) => boolean) => value === undefined || test(value);
 
 /** True when `value` is a well-formed RunEvent; anything else is dropped by the page. */
@@ -94,7 +96,7 @@ export function isRunEvent(value: unknown): value is RunEvent {
     case 'trace':
       return isTraceEvent(event);
     case 'dropped':
-      return isFiniteNumber(event.count);
+      return isCount(event.lines) && isCount(event.drawings);
     case 'end':
       return (
         typeof event.status === 'string' &&

@@ -20,6 +20,14 @@ const thread = { id: 1, name: 'MainThread', process: false };
 const lock = { id: 1, kind: 'lock' as const, line: 3 };
 
 /** A pacer whose first batch stays in flight until `release()`. */
+const drawing = (n: number): RunEvent => ({
+  type: 'show',
+  thread: 'MainThread',
+  threadId: 1,
+  time: n,
+  data: { kind: 'bars', title: `drawing ${n}`, bars: [{ label: 'a', value: n }] },
+});
+
 function heldPacer() {
   const batches: RunEvent[][] = [];
   let release!: () => void;
@@ -62,19 +70,22 @@ describe('EventPacer', () => {
     const second = batches[1];
     const lines = second.filter((event) => event.type === 'output');
     expect(lines).toHaveLength(MAX_PENDING_LINES);
-    expect(second[0]).toEqual({ type: 'dropped', count: total - MAX_PENDING_LINES });
+    expect(second[0]).toEqual({ type: 'dropped', lines: total - MAX_PENDING_LINES, drawings: 0 });
     expect(lines.at(-1)).toEqual(line(total)); // The newest lines are kept.
     expect(second.at(-1)).toEqual(end);
   });
 
+  test('lines and drawings dropped by the line bound are counted apart', async () => {
+    const { pacer, batches, release } = heldPacer();
+    pacer.push([line(0)]); // In flight until released.
+    const oldest = Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? line(i + 1) : drawing(i + 1)));
+    pacer.push([...oldest, ...Array.from({ length: MAX_PENDING_LINES }, (_, i) => line(100 + i))]);
+    release();
+    await pacer.drained();
+    expect(batches[1][0]).toEqual({ type: 'dropped', lines: 15, drawings: 15 });
+  });
+
   test('waiting drawings are bounded apart: the oldest go, every line and the order stay', async () => {
-    const drawing = (n: number): RunEvent => ({
-      type: 'show',
-      thread: 'MainThread',
-      threadId: 1,
-      time: n,
-      data: { kind: 'bars', title: `drawing ${n}`, bars: [{ label: 'a', value: n }] },
-    });
     const { pacer, batches, release } = heldPacer();
     pacer.push([line(0)]); // In flight until released.
     const sent: RunEvent[] = [];
@@ -87,7 +98,7 @@ describe('EventPacer', () => {
     const drawings = second.filter((event) => event.type === 'show');
     expect(drawings).toEqual(Array.from({ length: MAX_PENDING_DRAWINGS }, (_, i) => drawing(100 - MAX_PENDING_DRAWINGS + 1 + i)));
     expect(second.filter((event) => event.type === 'output')).toHaveLength(100);
-    expect(second[0]).toEqual({ type: 'dropped', count: 100 - MAX_PENDING_DRAWINGS });
+    expect(second[0]).toEqual({ type: 'dropped', lines: 0, drawings: 100 - MAX_PENDING_DRAWINGS });
     // Order kept: each kept drawing follows its line.
     const at = second.indexOf(drawings[0]);
     expect(second[at - 1]).toEqual(line(100 - MAX_PENDING_DRAWINGS + 1));
@@ -145,7 +156,7 @@ describe('EventPacer and trace events', () => {
 describe('isRunEvent', () => {
   test('accepts well-formed events', () => {
     expect(isRunEvent(line(1))).toBe(true);
-    expect(isRunEvent({ type: 'dropped', count: 3 })).toBe(true);
+    expect(isRunEvent({ type: 'dropped', lines: 3, drawings: 0 })).toBe(true);
     expect(isRunEvent({ ...end, message: 'm', line: 2, column: 3 })).toBe(true);
   });
 
@@ -157,7 +168,10 @@ describe('isRunEvent', () => {
     { ...line(1), level: 'shout' },
     { ...line(1), text: 42 },
     { ...line(1), time: Number.NaN },
-    { type: 'dropped', count: Infinity },
+    { type: 'dropped', lines: Infinity, drawings: 0 },
+    { type: 'dropped', lines: 1.5, drawings: 0 },
+    { type: 'dropped', lines: 1, drawings: -1 },
+    { type: 'dropped', lines: 1 },
     { type: 'end', status: 'exploded', durationMs: 1 },
     { ...end, durationMs: '1' },
     { ...end, message: { toString: (): string => 'x' } },
