@@ -634,11 +634,17 @@ export class Channel {
   readonly #itemOrShutdown = (): boolean =>
     (this.#fifo && this.#ring.published(this.#ring.head())) || this.store.count() > 0 || this.isShutDown();
 
-  /** Waits (no time limit: a put is finishing) until the oldest ring item is published or got. */
+  /**
+   * After tryGet answered RING_BUSY: waits (no time limit: a put is finishing) until the item
+   * at the position it found claimed is published. That position, not HEAD read again: a put
+   * publishes every position it claims, so this wait always ends, whereas HEAD read later may
+   * already be at an empty ring's end (someone took the item), where nothing may ever be
+   * published again (a stream's end: a consumer slept there through the shutdown).
+   */
   #awaitPublished(): void {
     const ring = this.#ring;
-    const head = ring.head();
-    this.#await(() => ring.head() !== head || ring.published(head), NOT_EMPTY, GETTERS, EMPTY_SLEEPERS, Infinity);
+    const position = ring.busy;
+    this.#await(() => ring.published(position), NOT_EMPTY, GETTERS, EMPTY_SLEEPERS, Infinity);
   }
 
   /**

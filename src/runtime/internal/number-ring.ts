@@ -92,6 +92,8 @@ export const RING_EMPTY = 5;
 export class NumberRing {
   /** The number the last successful {@link tryGet} took. */
   value = 0;
+  /** The position the last {@link tryGet} that answered RING_BUSY found claimed, not published. */
+  busy = 0;
   readonly #words: Int32Array;
   readonly #tail: number;
   readonly #head: number;
@@ -201,7 +203,10 @@ export class NumberRing {
         // Plain: a stale TAIL is an older one, so at worst a claim in flight reads as empty
         // (or an old freeze as frozen), which callers check again before acting on it.
         const tail = words[this.#tail];
-        if ((tail & ~FROZEN) !== head) return RING_BUSY;
+        if ((tail & ~FROZEN) !== head) {
+          this.busy = head;
+          return RING_BUSY;
+        }
         return tail & FROZEN ? RING_FROZEN : RING_EMPTY;
       } else {
         // The slot serves a later lap: another get took `head` since we read it.
