@@ -22,7 +22,7 @@ import { decodeFromThread, encodeForThread } from '../src/runtime/internal/share
 import { Queue } from '../src/runtime/queue.ts';
 import { Pipe, type Connection } from '../src/runtime/pipe.ts';
 
-const REPEATS = 7;
+const REPEATS = 11;
 /**
  * Items per queue run: enough that every stream lasts ≥ 50 ms. At 200,000 a 4→4 Interleave
  * stream lasts ~20 ms, and 8 threads starting at once on 2 cores (the spinning, the first
