@@ -92,7 +92,10 @@ export const RING_EMPTY = 5;
 export class NumberRing {
   /** The number the last successful {@link tryGet} took. */
   value = 0;
-  /** The position the last {@link tryGet} that answered RING_BUSY found claimed, not published. */
+  /**
+   * The position the last {@link tryGet} that answered RING_BUSY found claimed and not yet
+   * published; its put publishes it within a few instructions of running.
+   */
   busy = 0;
   readonly #words: Int32Array;
   readonly #tail: number;
@@ -200,12 +203,24 @@ export class NumberRing {
         // Another get claimed `head` first; what we read may be torn by the next lap.
         head = seen;
       } else if (d < 0) {
-        // Plain: a stale TAIL is an older one, so at worst a claim in flight reads as empty
-        // (or an old freeze as frozen), which callers check again before acting on it.
-        const tail = words[this.#tail];
+        // Not published: empty, or claimed by a put still writing. Plain first: a stale TAIL
+        // is an older one, so at worst a claim in flight reads as empty (or an old freeze as
+        // frozen), which callers check again before acting on it.
+        let tail = words[this.#tail];
         if ((tail & ~FROZEN) !== head) {
-          this.busy = head;
-          return RING_BUSY;
+          // RING_BUSY must mean `head` is claimed: callers wait for exactly its publish. A
+          // weakly ordered CPU may have shown an older TAIL (or a `head` read after it), so
+          // both are read again atomically, HEAD first: a TAIL read after it is never behind.
+          const now = Atomics.load(words, this.#head);
+          if (now !== head) {
+            head = now;
+            continue;
+          }
+          tail = Atomics.load(words, this.#tail);
+          if ((tail & ~FROZEN) !== head) {
+            this.busy = head;
+            return RING_BUSY;
+          }
         }
         return tail & FROZEN ? RING_FROZEN : RING_EMPTY;
       } else {
