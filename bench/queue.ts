@@ -44,18 +44,17 @@ interface Barrier {
  * A job for one worker; each replies with its Window when finished. The stream starts when
  * the first leading role (producers, pingers) starts.
  */
-type Job = Barrier &
-  (
-    | { role: 'queue-put'; queue: unknown; count: number; kind: Kind }
-    | { role: 'queue-get'; queue: unknown; count: number }
-    | { role: 'post-send'; ports: MessagePort[]; count: number; kind: Kind }
-    | { role: 'post-receive'; ports: MessagePort[]; count: number }
-    | { role: 'pipe-ping'; conn: unknown; count: number }
-    | { role: 'pipe-echo'; conn: unknown; count: number }
-    | { role: 'post-ping'; port: MessagePort; count: number }
-    | { role: 'post-echo'; port: MessagePort; count: number }
-  );
-type JobSpec = Job extends infer J ? (J extends Barrier ? Omit<J, 'ready'> : never) : never;
+type JobSpec =
+  | { role: 'queue-put'; queue: unknown; count: number; kind: Kind }
+  | { role: 'queue-get'; queue: unknown; count: number }
+  | { role: 'post-send'; ports: MessagePort[]; count: number; kind: Kind }
+  | { role: 'post-receive'; ports: MessagePort[]; count: number }
+  | { role: 'pipe-ping'; conn: unknown; count: number }
+  | { role: 'pipe-echo'; conn: unknown; count: number }
+  | { role: 'post-ping'; port: MessagePort; count: number }
+  | { role: 'post-echo'; port: MessagePort; count: number };
+/** A job as sent: its spec and the round's barrier. */
+type Job = JobSpec & Barrier;
 const LEADS = new Set<Job['role']>(['queue-put', 'post-send', 'pipe-ping', 'post-ping']);
 /** Rates per second of one job: in the stream window, per whole job, per CPU second. */
 interface Rates {
