@@ -19,9 +19,9 @@
 // thread to register the nested worker's debugger, and that wait sometimes never ends.
 // Without a BiDi session the same page never froze (0 of 40 trials of 5 nested workers; with a
 // session, whether or not it subscribes to any event: 7 to 14 of 25).
-// So a run that shows nothing at all (status "Running…", empty log) for STALL_MS is retried on
-// a fresh page, at most MAX_ATTEMPTS times, and every retry is printed. A run that shows output
-// or a wrong status fails at once, and a program that hangs on every attempt still fails.
+// So a run that shows nothing new (status "Running…" or "Run k of N…", log unchanged) for
+// STALL_MS is retried on a fresh page, at most MAX_ATTEMPTS times, and every retry is printed.
+// A wrong status fails at once, and a program that hangs on every attempt still fails.
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +33,7 @@ import { textKey } from '../../src/playground/edits.ts';
 const BASE_PATH = '/interleave/';
 const SYNC = 'synchronization/overview/';
 const THREADS = 'threads/overview/';
-/** A run showing nothing for this long is taken to be the Firefox freeze described above. */
+/** A run showing nothing new for this long is taken to be the Firefox freeze described above. */
 const STALL_MS = 5_000;
 const MAX_ATTEMPTS = 5;
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
@@ -174,16 +174,19 @@ async function text(page: Page, title: string, role: 'status' | 'log'): Promise<
   );
 }
 
-/** A run that showed nothing at all for STALL_MS: see the note at the top. */
+/** A run that showed nothing new for STALL_MS: see the note at the top. */
 class StallError extends Error {}
 
 /**
  * Waits until the playground's role=status text matches `pattern` and returns it. Throws a
- * StallError if the run shows nothing (status Running…, empty log) for STALL_MS, and a plain
- * Error, with what the playground showed, when `timeout` passes.
+ * StallError if a run shows nothing new for STALL_MS (status "Running…", or a Run ×N batch's
+ * "Run k of N…", and the log unchanged), and a plain Error, with what the playground showed,
+ * when `timeout` passes.
  */
 async function waitForStatus(page: Page, title: string, pattern: RegExp, timeout = 20_000): Promise<string> {
   const started = Date.now();
+  let seen = '';
+  let changed = started;
   for (;;) {
     const { status, log } = await page.evaluate((title: string) => {
       const region = document.querySelector(`[role=region][aria-label="Playground: ${title}"]`);
@@ -193,10 +196,16 @@ async function waitForStatus(page: Page, title: string, pattern: RegExp, timeout
       };
     }, title);
     if (pattern.test(status)) return status;
-    const waited = Date.now() - started;
-    const what = `"${title}": status ${JSON.stringify(status)} did not match ${pattern} after ${waited} ms`;
-    if (/Running/.test(status) && log === '' && waited >= STALL_MS) throw new StallError(`${what}, and nothing was printed.`);
-    if (waited >= timeout) {
+    const now = Date.now();
+    if (status + log !== seen) {
+      seen = status + log;
+      changed = now;
+    }
+    const what = `"${title}": status ${JSON.stringify(status)} did not match ${pattern} after ${now - started} ms`;
+    if (/^Running|^Run \d+ of \d+/.test(status) && now - changed >= STALL_MS) {
+      throw new StallError(`${what}, and nothing new was shown for ${now - changed} ms.`);
+    }
+    if (now - started >= timeout) {
       throw new Error(`${what}.\n  log: ${JSON.stringify(log.slice(0, 600))}\n  page problems: ${JSON.stringify(problems)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
