@@ -139,7 +139,7 @@ const OBJECT_WORDS = 3;
 
 /**
  * Most threads a run may allow: all of them may sleep on one queue at once, and sleepers.ts
- * counts sleepers in 12 bits.
+ * sizes its count's bits from this (the rest of that word holds generations).
  */
 export const THREAD_LIMIT = 4095;
 

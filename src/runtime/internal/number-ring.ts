@@ -39,7 +39,7 @@
  * saw HEAD past the get's claim, with an atomic load, and the read precedes the claim).
  * Losing gets' reads may race that write (the JS memory model gives such a read some value,
  * never undefined behaviour); they are dropped. TAIL and HEAD are read plainly only where a
- * CAS checks them.
+ * CAS, or an atomic read before anything depends on the answer, checks them.
  *
  * Memory: positions only move forward, so a ring in steady use touches every slot once per
  * lap; its memory is all committed soon after it is first used. Size rings for what they

@@ -26,10 +26,11 @@
  */
 
 import type { WaitResult } from './blocking.ts';
+import { THREAD_LIMIT } from './control-block.ts';
 import { futexWait } from './futex.ts';
 
-/** Enough for every thread of a run (control-block.ts's THREAD_LIMIT), each counted once. */
-const COUNT_BITS = 12;
+/** Enough for every thread of a run, each counted once (12 bits for 4,095 threads). */
+const COUNT_BITS = 32 - Math.clz32(THREAD_LIMIT);
 const COUNT_MASK = (1 << COUNT_BITS) - 1;
 
 const generationOf = (word: number) => word >>> COUNT_BITS;
